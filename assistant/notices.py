@@ -1,0 +1,157 @@
+"""Notices as data: the year's theme, its ordered review areas and the parts it requires.
+
+Presets live in knowledge/notices/*.yaml; a pasted notice text becomes a NoticeSpec through
+`notice_parser.parse_notice_text`. Area headings in a draft are matched to notice titles by how much of
+the title's wording they contain, so "（一）带头深刻感悟"两个确立"的决定性意义，坚持……方面" matches its area.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import NoticeError
+
+PUNCTUATION = re.compile(r"[\s“”\"'‘’「」『』《》〈〉（）()【】\[\]，,。．.、；;：:！!？?—\-…·]")
+WRAPPERS = re.compile(r"^(?:在|关于)|方面$|等?方面的?问题$")
+MATCH_THRESHOLD = 0.6
+
+
+def normalize_title(text: str) -> str:
+    """Wording only: no punctuation or quotes, no leading 在 or trailing 方面."""
+    text = PUNCTUATION.sub("", text)
+    for _ in range(2):
+        text = WRAPPERS.sub("", text)
+    return text
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)} if len(text) > 1 else {text}
+
+
+def containment(title: str, heading: str) -> float:
+    """Share of the title's character bigrams that the heading contains (1.0 = all of them)."""
+    title_grams = _bigrams(normalize_title(title))
+    heading_grams = _bigrams(normalize_title(heading))
+    if not title_grams or not heading_grams:
+        return 0.0
+    return len(title_grams & heading_grams) / len(title_grams)
+
+
+@dataclass
+class NoticeArea:
+    index: int  # 1-based, the notice's order
+    title: str
+    short: str = ""
+    variants: list[str] = field(default_factory=list)
+    verified: bool = False
+
+    def match_score(self, heading: str) -> float:
+        candidates = [self.title, *self.variants] + ([self.short] if len(self.short) >= 4 else [])
+        return max(containment(candidate, heading) for candidate in candidates)
+
+
+@dataclass
+class NoticeSpec:
+    id: str
+    label: str
+    theme: str
+    areas: list[NoticeArea]
+    year: int | None = None
+    required_parts: list[str] = field(default_factory=list)  # PartRole values beyond the three basic parts
+    campaign: list[str] = field(default_factory=list)  # the year's 学习教育 words, e.g. 党纪学习教育
+    verified: bool = False
+    source: str = "preset"  # "preset" or "pasted"
+
+    def match_area(self, heading: str) -> tuple[NoticeArea | None, float]:
+        """The best-matching area for a draft heading, or None below the threshold."""
+        best, best_score = None, 0.0
+        for area in self.areas:
+            score = area.match_score(heading)
+            if score > best_score:
+                best, best_score = area, score
+        return (best, best_score) if best_score >= MATCH_THRESHOLD else (None, best_score)
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "year": self.year,
+            "theme": self.theme,
+            "verified": self.verified,
+            "required_parts": self.required_parts,
+            "areas": [{"index": a.index, "title": a.title, "short": a.short, "verified": a.verified} for a in self.areas],
+        }
+
+
+def spec_from_dict(data: dict, *, source: str = "preset") -> NoticeSpec:
+    areas = [
+        NoticeArea(
+            index=i + 1,
+            title=str(area["title"]),
+            short=str(area.get("short", "")),
+            variants=[str(v) for v in area.get("variants", [])],
+            verified=bool(area.get("verified", False)),
+        )
+        for i, area in enumerate(data.get("areas", []))
+    ]
+    return NoticeSpec(
+        id=str(data["id"]),
+        label=str(data.get("label", data["id"])),
+        theme=str(data.get("theme", "")),
+        areas=areas,
+        year=data.get("year"),
+        required_parts=list(data.get("required_parts", [])),
+        campaign=list(data.get("campaign", [])),
+        verified=bool(data.get("verified", False)),
+        source=source,
+    )
+
+
+class NoticeLibrary:
+    """The preset notices in one folder, loaded on first use."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self._specs: dict[str, NoticeSpec] | None = None
+
+    def _load(self) -> dict[str, NoticeSpec]:
+        if self._specs is None:
+            specs = {}
+            for path in sorted(self.folder.glob("*.yaml")):
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+                spec = spec_from_dict(data)
+                specs[spec.id] = spec
+            self._specs = specs
+        return self._specs
+
+    def ids(self) -> list[str]:
+        return list(self._load())
+
+    def all(self) -> list[NoticeSpec]:
+        return list(self._load().values())
+
+    def get(self, notice_id: str) -> NoticeSpec:
+        specs = self._load()
+        key = str(notice_id).strip().removesuffix("年度").removesuffix("年")
+        if key in specs:
+            return specs[key]
+        known = "、".join(specs)
+        raise NoticeError(f"没有编号为“{notice_id}”的通知预设", hint=f"可用的预设有：{known}；也可以粘贴通知原文")
+
+    def guess(self, text: str) -> NoticeSpec | None:
+        """The preset whose areas a draft's headings match best (used when no --notice is given)."""
+        from .document import parse
+
+        headings = [section.heading_rest for section in parse(text).areas]
+        if not headings:
+            return None
+        best, best_hits = None, 0
+        for spec in self.all():
+            hits = sum(1 for heading in headings if spec.match_area(heading)[0] is not None)
+            if hits > best_hits:
+                best, best_hits = spec, hits
+        return best if best_hits >= max(1, len(headings) // 2) else None
