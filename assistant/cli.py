@@ -1,0 +1,135 @@
+"""The `jianshi` command line: a thin face over Workbench."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from .errors import JianshiError
+from .rubric import Report, Severity
+from .workbench import KIND_LABELS, KINDS, ExportBlocked, Workbench
+
+SEVERITY_STYLE = {Severity.BLOCKER: "bold red", Severity.MAJOR: "yellow", Severity.MINOR: "cyan"}
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+def _console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def friendly_errors(fn: Callable) -> Callable:
+    """Turn expected failures into a Chinese message and the contract's exit code, never a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except JianshiError as exc:
+            if isinstance(exc, ExportBlocked):
+                _print_report(exc.report, only_blockers=True)
+            _console(stderr=True).print(f"[bold red]错误：[/]{exc.message}" + (f"\n[dim]{exc.hint}[/]" if exc.hint else ""))
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="jianshi", message="检视 %(version)s")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """检视：民主生活会对照检查材料起草助手（本地运行，内容不出本机）。"""
+    ctx.obj = Workbench.from_settings()
+
+
+notice_option = click.option("--notice", "notice_ref", metavar="ID|文件",
+                             help="通知年度预设（如 2024、basic，见 jianshi notices），或粘贴了通知原文的文本文件；省略时按材料标题自动判断")
+kind_option = click.option("--kind", type=click.Choice(KINDS), help="材料类型：banzi 领导班子，geren 个人；省略时自动判断")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=True))
+@notice_option
+@kind_option
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查结果")
+@click.pass_obj
+@friendly_errors
+def check(bench: Workbench, file: str, notice_ref: str | None, kind: str | None, as_json: bool) -> None:
+    """检查材料的结构、格式和内容，列出问题和修改建议。
+
+    退出码：0 无“必须修改”项；1 有“必须修改”项；2 用法错误或文件无法读取。
+    """
+    draft = bench.load_draft(file)
+    notice = bench.resolve_notice(notice_ref, draft.doc)
+    report = bench.check(draft.doc, notice=notice, kind=kind)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, source=draft.source)
+    sys.exit(1 if report.has_blockers else 0)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=True))
+@click.option("-o", "--output", "output", required=True, type=click.Path(), help="输出文件：.docx（公文格式）或 .md")
+@notice_option
+@kind_option
+@click.option("--force", is_flag=True, help="即使有“必须修改”的问题也导出")
+@click.pass_obj
+@friendly_errors
+def export(bench: Workbench, file: str, output: str, notice_ref: str | None, kind: str | None, force: bool) -> None:
+    """把材料导出为公文格式的 Word 文档（GB/T 9704）或 Markdown。"""
+    draft = bench.load_draft(file)
+    notice = bench.resolve_notice(notice_ref, draft.doc)
+    path, report = bench.export(draft.doc, output, notice=notice, kind=kind, force=force)
+    summary = report.summary
+    _console().print(f"[green]已导出：[/]{path}（必须修改 {summary['blocker']} 处，重要 {summary['major']} 处，提示 {summary['minor']} 处）")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
+@click.pass_obj
+@friendly_errors
+def notices(bench: Workbench, as_json: bool) -> None:
+    """列出内置的通知年度预设及其对照检查的方面。"""
+    specs = bench.notices.all()
+    if as_json:
+        click.echo(json.dumps({"notices": [spec.to_dict() for spec in specs]}, ensure_ascii=False, indent=2))
+        return
+    table = Table(title="通知预设", show_lines=True)
+    for column in ("编号", "名称", "对照方面", "核实"):
+        table.add_column(column)
+    for spec in specs:
+        areas = "\n".join(f"{area.index}. {area.title}{'' if area.verified else '（待核实）'}" for area in spec.areas)
+        table.add_row(spec.id, spec.label, areas, "已核实" if spec.verified else "部分待核实")
+    _console().print(table)
+
+
+def _print_report(report: Report, *, source: str = "", only_blockers: bool = False) -> None:
+    console = _console()
+    if not only_blockers:
+        notice = f"{report.notice.label}" if report.notice else "未识别（可用 --notice 指定）"
+        console.print(f"[bold]检查：[/]{source}  [bold]类型：[/]{KIND_LABELS[report.kind]}  [bold]通知：[/]{notice}")
+        for area in report.to_dict()["areas"]:
+            matched = f"[green]对应通知：{area['matched']}[/]" if area["matched"] else "[yellow]未对应通知[/]"
+            console.print(f"  （{area['index']}）{area['title'][:30]}  {area['items']}条问题 {area['examples']}个事例  {matched}")
+    for severity in Severity:
+        findings = [f for f in report.findings if f.severity == severity]
+        if not findings or (only_blockers and severity != Severity.BLOCKER):
+            continue
+        console.print(f"\n[{SEVERITY_STYLE[severity]}]■ {severity.label}（{len(findings)}）[/]")
+        for f in findings:
+            where = f"第{f.line}行 " if f.line else ""
+            console.print(f"  {where}[{SEVERITY_STYLE[severity]}]{f.message}[/] [dim]〔{f.rule}〕[/]")
+            if f.excerpt:
+                console.print(f"    [dim]原文：{f.excerpt}[/]")
+            console.print(f"    建议：{f.suggestion}")
+    if not only_blockers:
+        s = report.summary
+        verdict = "[bold red]有必须修改的问题[/]" if report.has_blockers else "[bold green]没有必须修改的问题[/]"
+        console.print(f"\n合计：必须修改 {s['blocker']}，重要 {s['major']}，提示 {s['minor']}。{verdict}")
