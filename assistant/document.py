@@ -86,18 +86,29 @@ class Example:
 
 @dataclass
 class Item:
-    """One 一是/二是 item inside a section."""
+    """One 一是/二是 item inside a section; its text may run on over several lines."""
 
     number: str
     line: int
-    text: str
-    examples: list[Example] = field(default_factory=list)
+    segments: list[tuple[int, str]] = field(default_factory=list)  # (line number, text) in order
+
+    @property
+    def text(self) -> str:
+        return "\n".join(text for _, text in self.segments)
+
+    @property
+    def examples(self) -> list[Example]:
+        return [
+            Example(line=no, text=sentence.strip())
+            for no, text in self.segments
+            for sentence in SENTENCE_END.split(text)
+            if EXAMPLE_MARKER.search(sentence)
+        ]
 
     @property
     def headline(self) -> str:
         """The item's first clause or sentence: what the problem is, before the evidence."""
-        head = re.split(r"[。！？；]", self.text, maxsplit=1)[0]
-        return head
+        return re.split(r"[。！？；]", self.text, maxsplit=1)[0]
 
 
 @dataclass
@@ -251,25 +262,16 @@ def find_items(lines: list[Line]) -> list[Item]:
     items: list[Item] = []
     for line in lines:
         plain = line.plain
-        starts = [match for match in ITEM_MARKER.finditer(plain)]
+        starts = list(ITEM_MARKER.finditer(plain))
         if not starts:
             if items and plain:
-                items[-1].text += "\n" + plain
+                items[-1].segments.append((line.no, plain))
             continue
         for match, following in zip(starts, [*starts[1:], None]):
             end = following.start() if following else len(plain)
-            items.append(Item(number=match.group("num"), line=line.no, text=plain[match.start():end].strip()))
-    for item in items:
-        item.examples = _find_examples(item)
+            segment = (line.no, plain[match.start():end].strip())
+            items.append(Item(number=match.group("num"), line=line.no, segments=[segment]))
     return items
-
-
-def _find_examples(item: Item) -> list[Example]:
-    examples = []
-    for sentence in SENTENCE_END.split(item.text):
-        if EXAMPLE_MARKER.search(sentence):
-            examples.append(Example(line=item.line, text=sentence.strip()))
-    return examples
 
 
 # ---- parsing -------------------------------------------------------------------------------------------
