@@ -19,6 +19,7 @@ STOCK_PHRASES = re.compile(
     r"学习不够深入|理论联系实际不够|学用结合不够|系统性不强|还有差距|有待提高|还需加强|不够到位|还不够|存在差距|有所欠缺|有所松懈"
 )
 DUPLICATE_MIN_CHARS = 24
+LEADING_NUMBER = re.compile(r"^(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}[是、])")
 CAUSE_MIN_CHARS = 30
 RESTATE_OVERLAP = 0.7
 
@@ -94,7 +95,7 @@ def _duplicates(ctx: CheckContext):
     seen: dict[str, Line] = {}
     for line in ctx.lines:
         for sentence in SENTENCE.findall(line.plain):
-            key = re.sub(r"^[一二三四五六七八九十]是", "", sentence.strip("。！？； "))
+            key = LEADING_NUMBER.sub("", sentence.strip("。！？； "))
             if len(key) < DUPLICATE_MIN_CHARS:
                 continue
             if key in seen and seen[key].no != line.no:

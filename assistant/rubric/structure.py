@@ -16,7 +16,7 @@ CLOSING_FORMULA = re.compile(r"(?:现将|现就|现把).{0,20}(?:报告|汇报|�
 BASIS = re.compile(r"通知|方案|要求|部署|安排")
 RECTIFICATION_MENTION = re.compile(r"上(?:一)?年度.{0,20}(?:整改|问题)|整改落实情况")
 CASE_MENTION = re.compile(r"案例|以案为鉴|以案促改|典型案件")
-TEAM_VOICE = re.compile(r"班子(?!成员.{0,2}(?:提出|指出|批评))|有的同志|有的班子成员|部分(?:干部|同志)")
+TEAM_VOICE = re.compile(r"班子(?!成员.{0,2}(?:提出|指出|批评))|有的同志|有的班子成员")
 PERSONAL_MATTERS = re.compile(r"个人有关事项")
 FAMILY_ETHOS = re.compile(r"家庭|家教|家风|亲属|配偶|子女")
 
