@@ -146,7 +146,7 @@ class NoticeLibrary:
         """The preset whose areas a draft's headings match best (used when no --notice is given)."""
         from .document import parse
 
-        headings = [section.heading_rest for section in parse(text).areas]
+        headings = [section.title for section in parse(text).areas]
         if not headings:
             return None
         best, best_hits = None, 0

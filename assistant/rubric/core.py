@@ -64,7 +64,7 @@ class CheckContext:
         if self._area_matches is None:
             matches = []
             for section in self.doc.areas:
-                area, score = self.notice.match_area(section.heading_rest) if self.notice else (None, 0.0)
+                area, score = self.notice.match_area(section.title) if self.notice else (None, 0.0)
                 matches.append(AreaMatch(section, area, score))
             self._area_matches = matches
         return self._area_matches

@@ -80,7 +80,7 @@ def area_mismatch(ctx: CheckContext):
         if match.area is None:
             yield ctx.finding("area-mismatch", Severity.MAJOR,
                               f"问题部分第{int_to_cn(position)}个方面的标题与通知中的任何方面都对不上",
-                              "请按通知原文的表述拟写标题，如“（一）在" + ctx.notice.areas[min(position, len(ctx.notice.areas)) - 1].title + "方面”",
+                              f"请按通知原文的表述拟写标题，如“（{int_to_cn(position)}）{_heading_for(ctx.notice.areas[min(position, len(ctx.notice.areas)) - 1].title)}”",
                               heading)
             continue
         matched_indexes.append(match.area.index)
@@ -93,6 +93,12 @@ def area_mismatch(ctx: CheckContext):
             yield ctx.finding("area-mismatch", Severity.MAJOR, f"未对照通知的第{int_to_cn(area.index)}个方面：“{area.title}”",
                               "请补写这一方面的问题，标题与通知表述保持一致",
                               ctx.doc.part(PartRole.PROBLEMS).heading_line)
+
+
+def _heading_for(title: str) -> str:
+    """A section heading as drafters write it: 在……方面."""
+    core = title.removeprefix("在").removesuffix("方面")
+    return f"在{core}方面"
 
 
 @rule("coverage")
