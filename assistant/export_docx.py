@@ -1,7 +1,9 @@
 """Word export following the GB/T 9704-2012 typography used for Party and government documents.
 
-Page: A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (type area 156 × 225 mm), a
-22 lines × 28 characters grid and fixed line spacing of 28.95 pt, no space before or after paragraphs.
+Page: A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (type area 156 × 225 mm); fixed
+line spacing of 28.95 pt gives the standard's 22 lines a page, with no space before or after paragraphs.
+No document grid is written, because LibreOffice lays a Word character grid out badly (see
+`_setup_page`); a body line therefore holds 27 characters of 16 pt rather than the grid's 28.
 Title 2号 (22 pt) 方正小标宋简体 centred; the other head lines (职务 姓名, date) centred in 3号 仿宋_GB2312
 (the body face; some units set 职务 姓名 in 楷体, which is a one-line change in `_write_head`).
 Body 3号 仿宋_GB2312 justified with a first-line indent of two characters; 一、 headings 黑体;
@@ -27,12 +29,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from lxml import etree
 from docx import Document as new_docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
+from lxml import etree
 
 from .document import Document, Line
 from .errors import InputError
@@ -125,7 +127,7 @@ def _setup_styles(docx, fallback: bool) -> None:
 def _setup_font_table(docx) -> None:
     """Declare each official face with its alternatives so Word substitutes a Chinese face."""
     part = next(p for p in docx.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml")
-    table = parse_xml(part.blob)
+    table = parse_xml(part.blob)  # a plain package part: its XML is rewritten as bytes below
     for names in FONTS.values():
         if table.find(f"{qn('w:font')}[@{qn('w:name')}='{names[0]}']") is not None:
             continue
