@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 
 from . import numbering
 
@@ -73,7 +74,7 @@ class Line:
     no: int  # 1-based line number in the parsed text
     text: str
 
-    @property
+    @cached_property
     def plain(self) -> str:
         return strip_markup(self.text)
 
