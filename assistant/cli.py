@@ -39,7 +39,47 @@ def friendly_errors(fn: Callable) -> Callable:
     return wrapper
 
 
-@click.group(context_settings=CONTEXT)
+class ChineseUsageGroup(click.Group):
+    """Usage errors in Chinese: click's own messages are English."""
+
+    def main(self, *args, **kwargs):
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.exceptions.Abort:
+            _console(stderr=True).print("已取消。")
+            sys.exit(1)
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "jianshi"
+            _console(stderr=True).print(f"[bold red]用法错误：[/]{translate_usage(exc.format_message())}\n"
+                                        f"[dim]运行 {command} --help 查看用法[/]")
+            sys.exit(2)
+        except SystemExit:
+            raise
+
+
+USAGE_PATTERNS = [
+    (r"Missing argument '(.+?)'\.", r"缺少参数 \1"),
+    (r"Missing option '(.+?)'\.", r"缺少选项 \1"),
+    (r"No such option: (\S+)", r"没有选项 \1"),
+    (r"No such command '(.+?)'\.", r"没有命令“\1”。"),
+    (r"Did you mean '(.+?)'\?", r"是不是要用“\1”？"),
+    (r"Invalid value for '(.+?)': '(.+?)' is not one of (.+)\.", r"选项 \1 的值“\2”无效，可选：\3"),
+    (r"Invalid value for '(.+?)'", r"选项 \1 的值无效"),
+    (r"Option '(.+?)' requires an argument\.", r"选项 \1 需要一个值"),
+    (r"Got unexpected extra arguments? \((.+?)\)", r"多余的参数：\1"),
+]
+
+
+def translate_usage(message: str) -> str:
+    import re
+
+    for pattern, replacement in USAGE_PATTERNS:
+        message = re.sub(pattern, replacement, message)
+    return message
+
+
+@click.group(cls=ChineseUsageGroup, context_settings=CONTEXT)
 @click.version_option(package_name="jianshi", message="检视 %(version)s")
 @click.pass_context
 def main(ctx: click.Context) -> None:

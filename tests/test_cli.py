@@ -145,3 +145,15 @@ def test_export_markdown_and_bad_suffix(run, tmp_path, sample_file):
 
 def test_bad_kind_is_usage_error(run, sample_file):
     assert run("check", sample_file, "--kind", "team").exit_code == 2
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["check"], "缺少参数"),
+    (["check", "x.txt", "--kind", "team"], "无效"),
+    (["chek"], "没有命令"),
+    (["check", "x.txt", "--bogus"], "没有选项"),
+])
+def test_usage_errors_are_chinese(args, expected):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert expected in result.output and "--help" in result.output
