@@ -61,7 +61,7 @@ class ChineseUsageGroup(click.Group):
 USAGE_PATTERNS = [
     (r"Missing argument '(.+?)'\.", r"缺少参数 \1"),
     (r"Missing option '(.+?)'\.", r"缺少选项 \1"),
-    (r"No such option: (\S+)", r"没有选项 \1"),
+    (r"No such option:? '?([^'\s.]+)'?\.?", r"没有选项 \1"),
     (r"No such command '(.+?)'\.", r"没有命令“\1”。"),
     (r"Did you mean '(.+?)'\?", r"是不是要用“\1”？"),
     (r"Invalid value for '(.+?)': '(.+?)' is not one of (.+)\.", r"选项 \1 的值“\2”无效，可选：\3"),
