@@ -160,3 +160,13 @@ def test_individual_defects_in_the_clean_individual_material(notices, settings):
     assert "individual" in rules_found(report_for(borrowed, notices, settings, "2023"))
     no_family = re.sub("家庭|家教|家风|亲属|配偶|子女", "", clean)
     assert "individual" in rules_found(report_for(no_family, notices, settings, "2023"))
+
+
+def test_headings_from_another_list_are_reported_against_the_notice(notices, settings):
+    """The 2022 material follows an older list of areas: well written, but not the 2022 notice's areas."""
+    report = report_for(fixture_text("clean-2022-banzi.txt"), notices, settings, "2022")
+    assert not report.has_blockers
+    mismatches = [f for f in report.findings if f.rule == "area-mismatch"]
+    assert any("对不上" in f.message for f in mismatches)
+    assert any("未对照通知的第二个方面" in f.message for f in mismatches)
+    assert [a.area.index if a.area else None for a in report.areas][0] == 1
