@@ -1,0 +1,118 @@
+"""The embedded model, served on loopback by llama-cpp-python's OpenAI-compatible server.
+
+Serving it (rather than loading it in-process) puts the embedded model on the same OpenAI-compatible path as
+every other backend: one client, one error mapping, one log; and a crash in native code cannot take the web
+UI down with it. The server is started on first use and stopped when the process exits.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from .base import ModelFileError, ModelUnavailable
+from .openai_compat import OpenAICompatModel
+
+ALIAS = "jianshi-local"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class EmbeddedServer:
+    def __init__(self, model_path: Path, *, n_ctx: int = 4096, n_threads: int = 2, log_path: Path | None = None,
+                 start_timeout: float = 180.0) -> None:
+        self.model_path = Path(model_path)
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads
+        self.log_path = log_path
+        self.start_timeout = start_timeout
+        self.port: int | None = None
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def start(self) -> str:
+        if self.process is not None and self.process.poll() is None:
+            return self.base_url
+        try:
+            import llama_cpp  # noqa: F401
+        except ImportError as exc:
+            raise ModelUnavailable("未安装内置模型运行库 llama-cpp-python", hint="请运行 bash scripts/setup.sh") from exc
+        self.port = free_port()
+        command = [sys.executable, "-m", "llama_cpp.server", "--model", str(self.model_path), "--model_alias", ALIAS,
+                   "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(self.n_ctx),
+                   "--n_threads", str(self.n_threads)]
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        atexit.register(self.stop)
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ModelFileError("内置模型启动失败", hint=f"请查看日志 {self.log_path}" if self.log_path else "请检查模型文件是否完整")
+            if self._ready():
+                return self.base_url
+            time.sleep(0.25)
+        self.stop()
+        raise ModelUnavailable(f"内置模型在 {self.start_timeout:.0f} 秒内没有启动完成", hint="机器可能过于繁忙，请稍后重试")
+
+    def _ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.base_url}/models", timeout=1) as response:
+                return bool(json.load(response).get("data"))
+        except (urllib.error.URLError, OSError, ValueError):
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.process = None
+
+
+class EmbeddedModel(OpenAICompatModel):
+    """The OpenAI-compatible client pointed at an EmbeddedServer it starts lazily."""
+
+    def __init__(self, server: EmbeddedServer, *, label: str, timeout: float = 300.0) -> None:
+        super().__init__(base_url="http://127.0.0.1:0/v1", model=ALIAS, timeout=timeout, max_retries=0,
+                         schema_style="json_object", label=label)
+        self.server = server
+
+    def describe(self) -> dict:
+        return {"name": self.label, "endpoint": "本机（内置模型）", "kind": "embedded", "path": str(self.server.model_path)}
+
+    def _chat(self):
+        if self._client is None:
+            self.base_url = self.server.start()
+        return super()._chat()
+
+    def count_prompt_tokens(self, messages) -> int:
+        """Exact for this model: its own tokenizer, through the server's tokenize endpoint."""
+        text = "\n".join(m.content for m in messages)
+        try:
+            request = urllib.request.Request(f"{self.server.base_url.removesuffix('/v1')}/extras/tokenize",
+                                             data=json.dumps({"input": text}).encode(),
+                                             headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return len(json.load(response)["tokens"]) + 4 * len(messages)
+        except (urllib.error.URLError, OSError, ValueError, KeyError):
+            return super().count_prompt_tokens(messages)
+
+    def close(self) -> None:
+        self.server.stop()
+        self._client = None
