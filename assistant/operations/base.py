@@ -1,0 +1,165 @@
+"""What every drafting operation shares: the result object, citations, and one guarded model step.
+
+A model step = a versioned prompt + the model + validation (repair or retry once) + Markdown stripping +
+the fact guard, logged to SQLite. When the model fails or keeps producing invalid text, the step falls back
+to the text the banks give, so an operation always returns something usable and says what happened.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..factguard import guard
+from ..logbook import CallRecord, Logbook
+from ..models.base import ChatModel, Message, ModelError
+from ..prompts import Prompt, PromptLibrary
+
+MARKDOWN = [
+    (re.compile(r"^\s{0,3}#{1,6}\s*", re.M), ""),
+    (re.compile(r"\*\*|__|`"), ""),
+    (re.compile(r"^\s*[-*+]\s+", re.M), ""),
+    (re.compile(r"^\s*>\s?", re.M), ""),
+]
+
+
+def strip_markdown(text: str) -> str:
+    for pattern, replacement in MARKDOWN:
+        text = pattern.sub(replacement, text)
+    return text.strip()
+
+
+@dataclass
+class Citation:
+    n: int
+    id: str
+    source: str
+    title: str = ""
+
+    def to_dict(self) -> dict:
+        return {"n": self.n, "id": self.id, "source": self.source, "title": self.title}
+
+
+@dataclass
+class StepLog:
+    prompt: str  # name@vN, or "template" when no model was used
+    model: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    latency_ms: float = 0.0
+    first_token_ms: float | None = None
+    outcome: str = "ok"
+    note: str = ""
+
+
+@dataclass
+class OperationResult:
+    operation: str
+    text: str  # clean text for the material, no citation marks
+    citations: list[Citation] = field(default_factory=list)
+    marked_text: str = ""  # the same text with [n] after what each passage supported
+    steps: list[StepLog] = field(default_factory=list)
+    data: dict = field(default_factory=dict)  # operation-specific structure (links, dimensions, sections)
+    warnings: list[str] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+
+    @property
+    def prompts(self) -> list[str]:
+        return sorted({step.prompt for step in self.steps})
+
+    @property
+    def model(self) -> str:
+        models = sorted({step.model for step in self.steps if step.model != "template"})
+        return "、".join(models) or "template"
+
+    @property
+    def usage(self) -> dict:
+        return {"input_tokens": sum(s.input_tokens for s in self.steps),
+                "output_tokens": sum(s.output_tokens for s in self.steps)}
+
+    def sources_text(self) -> str:
+        return "\n".join(f"[{c.n}] {c.title or c.id}（{c.source}）" for c in self.citations)
+
+    def to_dict(self) -> dict:
+        return {"operation": self.operation, "text": self.text, "marked_text": self.marked_text or self.text,
+                "citations": [c.to_dict() for c in self.citations], "prompts": self.prompts, "model": self.model,
+                "usage": self.usage, "elapsed_ms": round(self.elapsed_ms, 1), "warnings": self.warnings,
+                "data": self.data}
+
+
+class CitationBook:
+    """Numbers passages in the order an operation first cites them."""
+
+    def __init__(self) -> None:
+        self.citations: list[Citation] = []
+
+    def cite(self, passage_id: str, source: str, title: str = "") -> int:
+        for citation in self.citations:
+            if citation.id == passage_id:
+                return citation.n
+        citation = Citation(len(self.citations) + 1, passage_id, source, title)
+        self.citations.append(citation)
+        return citation.n
+
+
+@dataclass
+class StepOutcome:
+    text: str
+    log: StepLog
+    replaced: list[str]
+
+
+class ModelStep:
+    """Runs prompts on the model with validation, one retry, the fact guard and the call log."""
+
+    def __init__(self, *, model: ChatModel, prompts: PromptLibrary, logbook: Logbook,
+                 prompt_versions: dict[str, str] | None = None, seed: int | None = 7) -> None:
+        self.model = model
+        self.prompts = prompts
+        self.logbook = logbook
+        self.prompt_versions = prompt_versions or {}  # name → "name@vN" chosen by evals
+        self.seed = seed
+
+    def prompt(self, name: str) -> Prompt:
+        return self.prompts.get(self.prompt_versions.get(name, name))
+
+    def run(self, operation: str, name: str, values: dict, *, sources: list[str], fallback: str,
+            validate: Callable[[str], str | None] = lambda text: None,
+            repair: Callable[[str], str] = lambda text: text,
+            on_token: Callable[[str], None] | None = None) -> StepOutcome:
+        """`repair` fixes what code can fix (a wrong ordinal, say); `validate` then returns None when the
+        text is acceptable, else a Chinese note used to ask the model once more."""
+        prompt = self.prompt(name)
+        messages = prompt.messages(**values)
+        note = ""
+        for attempt in range(2):
+            start = time.perf_counter()
+            try:
+                reply = self.model.complete(messages, max_tokens=prompt.max_tokens, temperature=prompt.temperature,
+                                            seed=self.seed, on_token=on_token)
+            except ModelError as exc:
+                self._log(operation, prompt, "error", 0, 0, (time.perf_counter() - start) * 1000, exc.message)
+                log = StepLog(prompt.ref, self.model.name, outcome="error", note=exc.message)
+                return StepOutcome(fallback, log, [])
+            text = repair(strip_markdown(reply.text))
+            problem = validate(text)
+            outcome = "ok" if problem is None else "invalid"
+            self._log(operation, prompt, outcome if attempt == 0 or outcome == "invalid" else "repaired",
+                      reply.input_tokens, reply.output_tokens, reply.latency_ms, problem or "", reply.first_token_ms)
+            if problem is None:
+                guarded = guard(text, sources)
+                log = StepLog(prompt.ref, reply.model, reply.input_tokens, reply.output_tokens, reply.latency_ms,
+                              reply.first_token_ms, "ok" if attempt == 0 else "repaired")
+                return StepOutcome(guarded.text, log, guarded.replaced)
+            note = problem
+            messages = [*messages, Message("assistant", reply.text),
+                        Message("user", f"上面的输出不符合要求：{problem}。请重新输出，只输出正文。")]
+        log = StepLog(prompt.ref, self.model.name, outcome="fallback", note=note)
+        return StepOutcome(fallback, log, [])
+
+    def _log(self, operation, prompt, outcome, input_tokens, output_tokens, latency_ms, error="", first=None):
+        self.logbook.record(CallRecord(operation, prompt.name, str(prompt.version), prompt.source_hash, self.model.name,
+                                       input_tokens, output_tokens, latency_ms, outcome, error, first))
+

@@ -1,0 +1,89 @@
+"""The whole material: the opening (a template filled from the facts), revision of one section, and the
+section-by-section assembly of a complete draft that ends with a rubric check."""
+
+from __future__ import annotations
+
+from ..document import ROLE_LABELS, PartRole, parse
+from ..errors import InputError
+from ..notices import NoticeSpec
+from ..numbering import int_to_cn
+from .base import OperationResult, StepLog
+from .catalog import Facts
+
+SLOT = "〔待补：{}〕"
+
+def title_for(notice: NoticeSpec, org: str, kind: str) -> str:
+    year = f"{notice.year}年度" if notice.year else ""
+    if kind == "banzi":
+        return f"{org}领导班子{year}民主生活会对照检查材料"
+    return f"{org}{year}民主生活会个人对照检查材料"
+
+
+def draft_opening(notice: NoticeSpec, *, org: str, kind: str, facts: Facts) -> OperationResult:
+    """Basis, theme, preparation figures (from the facts or slots), the areas and the closing formula."""
+    study = facts.number_for("学习研讨", "集中学习", "研讨", unit="次") or SLOT.format("次数")
+    opinions = facts.number_for("征求意见", "意见建议", unit="条") or SLOT.format("条数")
+    talks = facts.number_for("谈心谈话", unit="人次") or SLOT.format("人次")
+    subject = "班子" if kind == "banzi" else "我"
+    year = f"{notice.year}年度" if notice.year else "本年度"
+    theme = f"围绕“{notice.theme}”这一主题，" if notice.theme else ""
+    areas = len(notice.areas)
+    text = (f"按照《关于认真开好{year}民主生活会的通知》要求，{org}{'领导班子' if kind == 'banzi' else ''}{theme}"
+            f"认真做好会前各项准备工作：开展集中学习研讨{study}次，广泛征求意见建议{opinions}条，开展谈心谈话{talks}人次。"
+            f"{subject}对照通知提出的{int_to_cn(areas) if areas <= 10 else areas}个方面，对学习研讨中查摆、调研发现、群众反映、"
+            f"谈心谈话指出的问题进行了全面梳理，深刻剖析问题根源，研究制定整改措施。现将对照检查情况报告如下：")
+    result = OperationResult("draft_opening", text, marked_text=text, steps=[StepLog("template", "template")])
+    if "〔待补" in text:
+        result.warnings.append("开头中的会前准备数字请按实际填写（可在事实中写明“学习研讨6次”等）")
+    return result
+
+
+def rectification_part(number: int, facts: Facts) -> str:
+    total = facts.number_for("上年度", "查摆问题", "问题", unit="个") or SLOT.format("问题数")
+    done = facts.number_for("已完成", "完成整改", "整改完成", unit="个") or SLOT.format("已完成数")
+    return (f"{int_to_cn(number)}、上年度民主生活会整改落实情况\n"
+            f"对上年度民主生活会查摆的{total}个问题，逐项明确整改措施、责任人和完成时限，已完成整改{done}个，"
+            f"其余问题正在按计划推进。{SLOT.format('整改成效和仍需持续推进的事项')}")
+
+
+def case_part(number: int) -> str:
+    return (f"{int_to_cn(number)}、反面典型案例剖析\n"
+            f"结合{SLOT.format('本地区本系统典型案例')}，深刻剖析案件暴露出的理想信念动摇、纪律规矩意识淡薄等问题，"
+            f"对照查找自身在{SLOT.format('相关方面')}存在的差距，做到以案为鉴、以案促改。")
+
+
+class SectionReviser:
+    def __init__(self, *, step) -> None:
+        self.step = step
+
+    def revise(self, text: str, role: PartRole, number: int, instruction: str, facts: Facts) -> OperationResult:
+        """Rewrite one section as instructed; every other line of the draft stays byte for byte."""
+        doc = parse(text)
+        part = doc.part(role)
+        section = next((s for s in part.sections if s.index == number), None) if part else None
+        if section is None:
+            raise InputError(f"材料中没有“{ROLE_LABELS[role]}”的第{int_to_cn(number)}节", hint="请先检查材料结构或改选其他部分")
+        if not instruction.strip():
+            raise InputError("没有说明要怎样修改", hint="例如：这一段改得更具体些")
+        original = "\n".join(line.text for line in section.lines)
+        heading = f"（{section.number}）"
+
+        def validate(candidate: str) -> str | None:
+            if not candidate.startswith(heading):
+                return f"要以原来的序号“{heading}”开头"
+            if len(candidate) < len(original) * 0.4:
+                return "删减过多，请保留原有的主要内容"
+            return None
+
+        outcome = self.step.run("revise_section", "revise_section",
+                                {"section": original, "instruction": instruction, "facts": facts.text() or "（无）"},
+                                sources=[original, facts.text(), instruction], fallback=original, validate=validate)
+        revised = doc.replace_section(role, number, outcome.text)
+        result = OperationResult("revise_section", revised.render(), steps=[outcome.log])
+        result.marked_text = outcome.text
+        result.data = {"section": outcome.text, "original": original, "changed": outcome.text != original}
+        if outcome.replaced:
+            result.warnings.append(f"修改稿中未见于原文或事实的内容已改为待补：{'、'.join(outcome.replaced)}")
+        if outcome.log.outcome in ("error", "fallback"):
+            result.warnings.append(f"没有改成（{outcome.log.note}），原文保持不变")
+        return result

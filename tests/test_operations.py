@@ -1,0 +1,214 @@
+"""The drafting operations on the real banks and index, with a scripted model standing in for the LLM."""
+
+import re
+
+import pytest
+
+from assistant.config import PROJECT_ROOT, Settings
+from assistant.document import PartRole, parse
+from assistant.errors import InputError
+from assistant.logbook import Logbook
+from assistant.models.base import ModelUnavailable
+from assistant.models.fake import FakeModel
+from assistant.notices import NoticeLibrary
+from assistant.operations import Facts, Operations
+from assistant.operations.catalog import Catalog
+from assistant.prompts import PromptLibrary
+from tests.conftest import fixture_text
+
+FACTS = Facts.from_text("""
+# 会前准备
+集中学习研讨6次，征求意见建议42条，谈心谈话36人次
+上年度查摆问题21个，已完成18个
+2024年党组会议研究重大事项时，有3项事项先实施后报告
+全年下基层调研31次，形成调研报告仅3篇
+""")
+
+
+def field(message: str, name: str) -> str:
+    match = re.search(rf"{name}：(.*)", message)
+    return match.group(1).strip() if match else ""
+
+
+def scripted_writer(messages):
+    """Writes what a faithful model would: the ordinal, the headline, and the fact (or the pattern)."""
+    request = messages[-1].content
+    if "序号：" in request:
+        ordinal, headline, fact = field(request, "序号"), field(request, "问题"), field(request, "事实")
+        example = f"比如，{fact}。" if not fact.startswith("（没有提供") else field(request, "事例模板")
+        return f"**{ordinal}是{headline}**。思想上重视不够。{example}"
+    if "原因维度" in request or "维度排序" in request:
+        return "这一问题的根子在理论武装不够深入，学用脱节；也反映出担当作为的劲头不足。"
+    if "修改要求" in request:
+        section = request.split("原文：", 1)[1].split("修改要求", 1)[0].strip()
+        return section + "2025年3月底前完成，党组书记牵头。"
+    return "比如，" + field(request, "事实")
+
+
+@pytest.fixture(scope="module")
+def knowledge(tmp_path_factory):
+    from assistant.retrieval.knowledge_base import KnowledgeBase
+
+    settings = Settings(home=tmp_path_factory.mktemp("home"))
+    return settings, KnowledgeBase(settings=settings, progress=False).retriever
+
+
+@pytest.fixture
+def make_ops(knowledge, tmp_path):
+    settings, retriever = knowledge
+
+    def build(model, **kwargs):
+        logbook = Logbook(tmp_path / "logs.db")
+        ops = Operations(settings=settings, model=model, retriever=retriever,
+                         catalog=Catalog(PROJECT_ROOT / "knowledge" / "banks"),
+                         prompts=PromptLibrary(PROJECT_ROOT / "prompts"), logbook=logbook, **kwargs)
+        return ops, logbook
+
+    return build
+
+
+@pytest.fixture(scope="module")
+def notice_2024():
+    return NoticeLibrary(PROJECT_ROOT / "knowledge" / "notices").get("2024")
+
+
+def test_draft_area_writes_items_from_the_banks_and_facts(make_ops, notice_2024):
+    ops, logbook = make_ops(FakeModel(default=scripted_writer))
+    result = ops.draft_area(notice_2024, 1, org="江川市市场监督管理局", kind="banzi", facts=FACTS)
+    lines = result.text.split("\n")
+    assert lines[0] == "（一）在带头严守政治纪律和政治规矩，维护党的团结统一方面"
+    assert [line[:2] for line in lines[1:]] == ["一是", "二是", "三是"]
+    assert all("比如" in line for line in lines[1:]) and "**" not in result.text
+    assert "有3项事项先实施后报告" in result.text  # the matching fact became an example
+    catalog = Catalog(PROJECT_ROOT / "knowledge" / "banks")
+    cited = [catalog.get(c.id) for c in result.citations]
+    assert len(cited) == 3 and all(entry and "banzi" in entry["kinds"] for entry in cited)
+    assert sum("2024:1" in entry["area_titles"] for entry in cited) >= 2
+    assert re.findall(r"\[(\d)\]", result.marked_text) == ["1", "2", "3"]
+    assert result.prompts == ["item_rewrite@v2"]
+    calls = logbook.recent()
+    assert len(calls) == 3 and {c["prompt_name"] for c in calls} == {"item_rewrite"}
+    assert all(c["outcome"] == "ok" and c["prompt_hash"] for c in calls)
+
+
+def test_invented_figures_become_slots(make_ops, notice_2024):
+    inventive = FakeModel(default=lambda m: f"{field(m[-1].content, '序号')}是纪律意识不强。比如，2019年8月有37%的事项未报告，王建华同志负责。")
+    ops, _ = make_ops(inventive)
+    result = ops.draft_area(notice_2024, 1, org="江川市市场监督管理局", kind="banzi", facts=Facts())
+    assert "2019" not in result.text and "37%" not in result.text and "王建华" not in result.text
+    assert "〔待补：时间〕" in result.text and "〔待补：姓名〕同志" in result.text
+    assert any("待补" in w for w in result.warnings)
+
+
+def test_model_down_falls_back_to_the_bank_text(make_ops, notice_2024):
+    ops, logbook = make_ops(FakeModel(default=ModelUnavailable("无法连接模型服务")))
+    result = ops.draft_area(notice_2024, 2, org="江川市市场监督管理局", kind="geren", facts=Facts())
+    items = result.text.split("\n")[1:]
+    assert len(items) == 3 and all(item.startswith(("一是", "二是", "三是")) for item in items)
+    assert all("〔待补" in item for item in items)
+    assert any("模型生成未成功" in w for w in result.warnings)
+    assert {c["outcome"] for c in logbook.recent()} == {"error"}
+    catalog = Catalog(PROJECT_ROOT / "knowledge" / "banks")
+    assert all("geren" in catalog.get(c.id)["kinds"] for c in result.citations)
+
+
+def test_invalid_output_is_repaired_once_then_falls_back(make_ops, notice_2024):
+    model = FakeModel(["没有序号的输出", "一是纪律意识不强。比如，〔待补：时间〕未请示。"], default="仍然不合格")
+    ops, logbook = make_ops(model)
+    result = ops.draft_area(notice_2024, 1, org="江川市市场监督管理局", kind="banzi", facts=Facts())
+    first = result.text.split("\n")[1]
+    assert first == "一是纪律意识不强。比如，〔待补：时间〕未请示。"
+    assert "上面的输出不符合要求" in model.history[1]["messages"][-1].content
+    outcomes = [c["outcome"] for c in reversed(logbook.recent())]
+    assert outcomes[:2] == ["invalid", "repaired"] and outcomes.count("invalid") == 1 + 2 * 2
+    assert [s.outcome for s in result.steps] == ["repaired", "fallback", "fallback"]
+
+
+def test_prompt_version_can_be_chosen(make_ops, notice_2024):
+    ops, logbook = make_ops(FakeModel(default=scripted_writer), prompt_versions={"item_rewrite": "item_rewrite@v1"})
+    result = ops.draft_area(notice_2024, 3, org="江川市市场监督管理局", kind="banzi", facts=FACTS)
+    assert result.prompts == ["item_rewrite@v1"] and {c["prompt_version"] for c in logbook.recent()} == {"1"}
+
+
+def test_analyze_problem_ranks_dimensions_and_links_measures(make_ops):
+    ops, _ = make_ops(FakeModel(default=scripted_writer))
+    result = ops.analyze_problem("班子成员中心组学习时照着稿子念，很少联系分管工作谈体会", kind="banzi")
+    dims = result.data["dimensions"]
+    assert "theory" in [d["id"] for d in dims[:2]]
+    assert abs(sum(d["score"] for d in dims) - 1.0) < 1e-6 and dims == sorted(dims, key=lambda d: -d["score"])
+    catalog = Catalog(PROJECT_ROOT / "knowledge" / "banks")
+    cause_ids = [c["citations"][0] for c in result.data["causes"]]
+    assert [catalog.get(c)["dimension"] for c in cause_ids] == [d["id"] for d in dims[:2]]
+    for measure in result.data["measures"]:
+        assert set(catalog.get(measure["citations"][0])["answers"]) & set(cause_ids)
+    assert result.data["reasoning"].startswith("这一问题的根子")
+    assert result.prompts == ["cause_explain@v2"]
+
+
+def test_causes_and_measures_cover_every_area(make_ops):
+    ops, _ = make_ops(FakeModel(default=scripted_writer))
+    result = ops.causes_and_measures(fixture_text("clean-2024-banzi.txt"), kind="banzi")
+    assert result.data["uncovered_areas"] == []
+    assert 3 <= len(result.data["causes"]) <= 6 and len(result.data["measures"]) == len(result.data["causes"])
+    catalog = Catalog(PROJECT_ROOT / "knowledge" / "banks")
+    for link in result.data["links"]:
+        assert catalog.get(link["cause"])["dimension"] == link["dimension"]
+        assert link["cause"] in catalog.get(link["measure"])["answers"]
+    assert result.data["causes"][0].startswith("（一）")
+
+
+def test_revise_section_changes_only_that_section(make_ops):
+    ops, _ = make_ops(FakeModel(default=scripted_writer))
+    text = fixture_text("clean-2024-banzi.txt")
+    result = ops.revise_section(text, PartRole.MEASURES, 2, "改得更具体些", FACTS)
+    before, after = text.split("\n"), result.text.split("\n")
+    changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
+    section = parse(text).part(PartRole.MEASURES).sections[1]
+    inside = range(section.lines[0].no - 1, section.lines[-1].no)
+    assert changed and all(i in inside for i in changed) and len(before) == len(after)
+    assert after[section.lines[-1].no - 1].endswith("2025年3月底前完成，党组书记牵头。")
+    with pytest.raises(InputError):
+        ops.revise_section(text, PartRole.MEASURES, 9, "改具体")
+    broken, _ = make_ops(FakeModel(default=ModelUnavailable("无法连接模型服务")))
+    unchanged = broken.revise_section(text, PartRole.MEASURES, 2, "改得更具体些")
+    assert unchanged.text == text and unchanged.warnings
+
+
+def test_suggest_examples_uses_only_the_facts(make_ops):
+    ops, _ = make_ops(FakeModel(default=scripted_writer))
+    result = ops.suggest_examples("下基层调研不深不实，调研报告少", FACTS)
+    assert result.text == "比如，全年下基层调研31次，形成调研报告仅3篇"
+    unrelated = ops.suggest_examples("对配偶子女要求不严", FACTS)  # no fact speaks to it: no borrowed example
+    assert "〔待补" in unrelated.text and unrelated.warnings
+
+
+def test_draft_all_assembles_a_2024_team_material(make_ops, notice_2024, settings):
+    ops, _ = make_ops(FakeModel(default=scripted_writer))
+    seen = []
+    result = ops.draft_all(notice_2024, org="江川市市场监督管理局", kind="banzi", facts=FACTS,
+                           progress=lambda label, done, total: seen.append((label, done, total)))
+    doc = parse(result.text)
+    assert doc.title == "江川市市场监督管理局领导班子2024年度民主生活会对照检查材料"
+    assert [p.role for p in doc.parts] == [PartRole.RECTIFICATION, PartRole.PROBLEMS, PartRole.CASE,
+                                           PartRole.CAUSES, PartRole.MEASURES]
+    assert len(doc.areas) == 4 and all(len(s.items) == 3 for s in doc.areas)
+    assert "集中学习研讨6次" in doc.opening_text and "征求意见建议42条" in doc.opening_text
+    rubric = result.data["rubric"]
+    blockers = [f for f in rubric["findings"] if f["severity"] == "blocker"]
+    assert {f["rule"] for f in blockers} <= {"placeholder"}
+    assert all(a["matched"] for a in rubric["areas"])
+    assert seen[0][0] == "开头" and seen[-1][0] == "完成" and len(seen) == 4 + 3
+
+
+def test_item_repairs_fix_what_code_can_fix():
+    from assistant.operations.areas import repair_item, validate_item
+
+    fix = repair_item("二", "请示报告制度执行不够严格")
+    assert fix("三是请示报告制度执行不够严格。比如，……") == "二是请示报告制度执行不够严格。比如，……"
+    assert fix("（三）请示报告。比如") == "二是请示报告。比如"
+    assert fix("请示报告制度执行不够严格。比如，……").startswith("二是请示报告")
+    assert fix("一段无关的话") == "一段无关的话"
+    check = validate_item("二")
+    assert check("二是问题。比如，事例。") is None
+    assert "比如" in check("二是问题。没有事例。")
+    assert "二是" in check("问题。比如，事例。")
