@@ -173,3 +173,5 @@ def _print_report(report: Report, *, source: str = "", only_blockers: bool = Fal
         s = report.summary
         verdict = "[bold red]有必须修改的问题[/]" if report.has_blockers else "[bold green]没有必须修改的问题[/]"
         console.print(f"\n合计：必须修改 {s['blocker']}，重要 {s['major']}，提示 {s['minor']}。{verdict}")
+from . import cli_knowledge  # noqa: E402,F401  (registers the ingest and search commands)
+from . import cli_drafting  # noqa: E402,F401  (registers analyze, draft and models)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -13,11 +13,25 @@ def _default_home() -> Path:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="JIANSHI_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="JIANSHI_", env_file=".env", extra="ignore", populate_by_name=True)
 
     home: Path = Field(default_factory=_default_home, description="数据目录：索引、会话、模型、日志")
     knowledge_dir: Path = Field(default=PROJECT_ROOT / "knowledge", description="随项目发布的知识库")
     max_input_bytes: int = Field(default=1_000_000, description="单个材料文件的大小上限（字节）")
+    max_ingest_bytes: int = Field(default=20_000_000, description="导入知识库的单个文件大小上限（字节）")
+    chroma_url: str | None = Field(default=None, description="Chroma 服务地址（如 http://127.0.0.1:8000）；留空时索引保存在数据目录")
+    # Model backend: a remote OpenAI-compatible endpoint when model_url is set, else the embedded model.
+    model_url: str | None = Field(default=None, validation_alias=AliasChoices("JIANSHI_MODEL_URL", "OPENAI_BASE_URL"),
+                                  description="OpenAI 兼容接口地址；留空则使用内置本地模型")
+    api_key: str | None = Field(default=None, validation_alias=AliasChoices("JIANSHI_API_KEY", "OPENAI_API_KEY"))
+    model: str | None = Field(default=None, description="远程接口上的模型名称，如 deepseek-chat、qwen-plus")
+    model_path: Path | None = Field(default=None, description="本机其他 GGUF 模型文件；留空则用内置模型")
+    embedded_model: str = Field(default="1.5b", description="内置模型：1.5b（起草用）或 0.5b（测试用小模型）")
+    model_timeout: float = 120.0
+    model_retries: int = 2
+    model_threads: int = 2
+    model_context: int = 4096
+    log_calls: bool = Field(default=True, description="把每次模型调用记入数据目录的 logs.db")
     # Length bounds in Chinese characters (domain.md): team 3,000–10,000, individual 1,500–7,000.
     length_banzi_min: int = 3000
     length_banzi_max: int = 10000

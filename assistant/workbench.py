@@ -39,6 +39,7 @@ class Workbench:
     def __init__(self, *, settings: Settings, notices: NoticeLibrary) -> None:
         self.settings = settings
         self.notices = notices
+        self._knowledge = None
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> "Workbench":
@@ -72,6 +73,36 @@ class Workbench:
         if doc is not None:
             return self.notices.guess(doc.render())
         return None
+
+    # ---- knowledge base ----------------------------------------------------------------------------
+    def knowledge(self):
+        """The index store, ingester and retriever (assistant.retrieval.knowledge_base), built on first use."""
+        if self._knowledge is None:
+            from .retrieval.knowledge_base import KnowledgeBase
+
+            self._knowledge = KnowledgeBase(settings=self.settings, notices_dir=self.notices.folder)
+        return self._knowledge
+
+    def retriever(self):
+        return self.knowledge().retriever
+
+    # ---- drafting ----------------------------------------------------------------------------------
+    def operations(self, *, model=None, log: bool = True, prompt_versions: dict[str, str] | None = None,
+                   progress=None):
+        """The drafting verbs over the configured model (built here unless one is given) and the index."""
+        from .config import PROJECT_ROOT
+        from .logbook import Logbook
+        from .models.factory import build_model
+        from .operations import Operations
+        from .operations.catalog import Catalog
+        from .prompts import PromptLibrary
+
+        model = model or build_model(self.settings, progress=progress)
+        logbook = Logbook(self.settings.home / "logs.db" if log and self.settings.log_calls else None)
+        return Operations(settings=self.settings, model=model, retriever=self.retriever(),
+                          catalog=Catalog(self.settings.knowledge_dir / "banks"),
+                          prompts=PromptLibrary(PROJECT_ROOT / "prompts"), logbook=logbook,
+                          prompt_versions=prompt_versions)
 
     # ---- checking and export -----------------------------------------------------------------------
     def check(self, doc: Document, *, notice: NoticeSpec | None = None, kind: str | None = None) -> Report:
