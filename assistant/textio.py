@@ -63,6 +63,20 @@ def read_docx_text(path: Path) -> str:
     return "\n".join(lines)
 
 
+def check_size(path: Path, *, max_bytes: int, empty_hint: str, large_hint: str) -> int:
+    """The file's size, or an InputError when it cannot be read, is empty or is over the cap."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"无法读取“{path}”：{exc.strerror or exc}", hint="请检查文件权限") from exc
+    if size == 0:
+        raise InputError(f"“{path.name}”是空文件", hint=empty_hint)
+    if size > max_bytes:
+        raise InputError(f"“{path.name}”过大（{size / 1_000_000:.1f} MB），超过 {max_bytes / 1_000_000:.1f} MB 的上限",
+                         hint=large_hint)
+    return size
+
+
 def load_text(path: str | Path, *, max_bytes: int = 1_000_000) -> LoadedText:
     """Load a draft file as text, checking existence, size, type and encoding."""
     path = Path(path)
@@ -70,17 +84,8 @@ def load_text(path: str | Path, *, max_bytes: int = 1_000_000) -> LoadedText:
         raise InputError(f"找不到文件“{path}”", hint="请检查路径是否正确")
     if path.is_dir():
         raise InputError(f"“{path}”是文件夹，不是材料文件", hint="请指定一个 .txt、.md 或 .docx 文件")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(f"无法读取“{path}”：{exc.strerror or exc}", hint="请检查文件权限") from exc
-    if size == 0:
-        raise InputError(f"“{path.name}”是空文件", hint="请先写入材料内容")
-    if size > max_bytes:
-        raise InputError(
-            f"“{path.name}”过大（{size / 1_000_000:.1f} MB），超过 {max_bytes / 1_000_000:.1f} MB 的上限",
-            hint="一份对照检查材料通常不超过 3 万字，请确认选对了文件",
-        )
+    check_size(path, max_bytes=max_bytes, empty_hint="请先写入材料内容",
+               large_hint="一份对照检查材料通常不超过 3 万字，请确认选对了文件")
     suffix = path.suffix.lower()
     if suffix == ".docx":
         text = read_docx_text(path)

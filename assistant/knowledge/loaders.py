@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from ..errors import InputError
-from ..textio import decode_bytes, read_docx_text
+from ..textio import check_size, decode_bytes, read_docx_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
@@ -27,20 +27,10 @@ def check_file(path: Path, *, max_bytes: int) -> int:
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise InputError(f"不支持的文件类型“{path.suffix or '无扩展名'}”：“{path.name}”",
                          hint=f"知识库可导入 {SUPPORTED_LABEL} 文件")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(f"无法读取“{path}”：{exc.strerror or exc}", hint="请检查文件权限") from exc
     if not os.access(path, os.R_OK):
         raise InputError(f"没有权限读取“{path}”", hint="请检查文件权限")
-    if size == 0:
-        raise InputError(f"“{path.name}”是空文件", hint="请确认文件内容后再导入")
-    if size > max_bytes:
-        raise InputError(
-            f"“{path.name}”过大（{size / 1_000_000:.1f} MB），超过 {max_bytes / 1_000_000:.0f} MB 的上限",
-            hint="请拆分成较小的文件，或调大 JIANSHI_MAX_INGEST_BYTES",
-        )
-    return size
+    return check_size(path, max_bytes=max_bytes, empty_hint="请确认文件内容后再导入",
+                      large_hint="请拆分成较小的文件，或调大 JIANSHI_MAX_INGEST_BYTES")
 
 
 def load_file_text(path: str | Path, *, max_bytes: int = 20_000_000) -> str:
