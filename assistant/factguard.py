@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 SLOT = re.compile(r"〔待补[：:][^〕]*〕")
 DATE = re.compile(r"(?:\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月(?:份|底|初|中旬|上旬|下旬)?)")
-FIGURE = re.compile(r"\d+(?:[,，]\d{3})*(?:[.．]\d+)?\s*(?:%|％|万|亿)?")
+FIGURE = re.compile(r"\d+(?:[,，]\d{3})*(?:[.．]\d+)?\s*(?:%|％|万|亿)?"
+                    r"(?P<unit>[次项个人条件篇家名起户场元天年月日岁倍分]|人次|小时|平方米)?")
 DOCUMENT = re.compile(r"《[^《》]{2,40}》")
 PERSON = re.compile(r"([\u4e00-\u9fff]{2,3})同志")
 PERSON_STOP = {"有的", "个别", "部分", "年轻", "基层", "老", "班子", "其他", "相关", "这些", "广大", "一些", "分管", "有关", "党员",
@@ -62,10 +63,13 @@ def guard(text: str, sources: list[str]) -> GuardResult:
         if not outside_slots(match):
             return value
         number = _digits(value).rstrip(".")
-        if not number or number in corpus_numbers or _normalise(value) in corpus:
+        if not number or _normalise(value) in corpus:
+            return value
+        # A figure with a measure word must appear with that word: "3项" in the facts does not back "3次".
+        if number in corpus_numbers and not match.group("unit"):
             return value
         replaced.append(value)
-        return "〔待补：数字〕"
+        return "〔待补：数字〕" + (match.group("unit") or "")
 
     text = FIGURE.sub(check_figure, text)
 

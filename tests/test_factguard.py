@@ -36,3 +36,8 @@ def test_token_counting_and_packing():
     packed = pack(passages, budget=count_tokens("甲" * 100) * 2 + 1)
     assert packed == passages[:2]
     assert pack(passages, budget=1) == []
+
+
+def test_a_figure_must_keep_its_measure_word():
+    result = guard("比如，全年学习3次，形成措施仅2项，另有3项先实施后报告。", ["有3项事项先实施后报告"])
+    assert result.text == "比如，全年学习〔待补：数字〕次，形成措施仅〔待补：数字〕项，另有3项先实施后报告。"
