@@ -12,6 +12,9 @@ class StubOpenAI:
     def __init__(self) -> None:
         self.script: list[dict] = []  # each: {"status": int, "text": str, "delay": float}
         self.requests: list[dict] = []
+        self.active = 0  # requests being answered right now
+        self.most_active = 0  # the largest number answered at once
+        self._count = threading.Lock()
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -25,6 +28,16 @@ class StubOpenAI:
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 stub.requests.append(body)
+                with stub._count:
+                    stub.active += 1
+                    stub.most_active = max(stub.most_active, stub.active)
+                try:
+                    self._answer()
+                finally:
+                    with stub._count:
+                        stub.active -= 1
+
+            def _answer(self):
                 step = stub.script.pop(0) if stub.script else {"status": 200, "text": "好"}
                 time.sleep(step.get("delay", 0))
                 status = step.get("status", 200)

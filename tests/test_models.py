@@ -1,6 +1,8 @@
 """The model seam: fake, OpenAI-compatible client against a local server, weights, log, prompts, tokens."""
 
 import re
+import threading
+import time
 import sqlite3
 from pathlib import Path
 
@@ -167,3 +169,56 @@ def test_prompt_library(tmp_path):
     for bad in ("rewrite@v9", "nothing", "rewrite@latest"):
         with pytest.raises(PromptError):
             library.get(bad)
+
+
+class _AliveProcess:
+    def poll(self):
+        return None
+
+    def terminate(self):
+        pass
+
+
+def test_embedded_server_starts_once_for_concurrent_callers(tmp_path):
+    from assistant.models.embedded import EmbeddedServer
+
+    launches = []
+
+    class CountingServer(EmbeddedServer):
+        def _launch(self):
+            launches.append(1)
+            time.sleep(0.3)  # a slow model load: the other callers must wait for it, not start their own
+            self.port, self.process = 1, _AliveProcess()
+            return self.base_url
+
+    server = CountingServer(tmp_path / "m.gguf")
+    urls = []
+    threads = [threading.Thread(target=lambda: urls.append(server.start())) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(launches) == 1 and urls == ["http://127.0.0.1:1/v1"] * 4
+
+
+def test_embedded_model_queues_concurrent_requests(tmp_path):
+    from assistant.models.embedded import EmbeddedModel, EmbeddedServer
+
+    with StubOpenAI() as stub:
+        stub.script.extend([{"text": f"回复{n}", "delay": 0.2} for n in range(3)])
+
+        class StubServer(EmbeddedServer):
+            def _launch(self):
+                self.port, self.process = int(stub.base_url.split(":")[2].split("/")[0]), _AliveProcess()
+                return self.base_url
+
+        model = EmbeddedModel(StubServer(tmp_path / "m.gguf"), label="test")
+        replies = []
+        threads = [threading.Thread(target=lambda: replies.append(model.complete([Message("user", "好")]).text))
+                   for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(replies) == ["回复0", "回复1", "回复2"]
+        assert stub.most_active == 1  # the llama.cpp server would have dropped the overlapping ones

@@ -3,6 +3,10 @@
 Serving it (rather than loading it in-process) puts the embedded model on the same OpenAI-compatible path as
 every other backend: one client, one error mapping, one log; and a crash in native code cannot take the web
 UI down with it. The server is started on first use and stopped when the process exits.
+
+The llama.cpp server answers one completion at a time and drops requests that arrive while it is busy, so
+the client queues its own requests (one at a time per server), and concurrent first callers wait for one
+start rather than starting two servers.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import json
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -39,14 +44,21 @@ class EmbeddedServer:
         self.start_timeout = start_timeout
         self.port: int | None = None
         self.process: subprocess.Popen | None = None
+        self._starting = threading.Lock()
+        self.turn = threading.Lock()  # held for the whole of one completion: requests queue here
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/v1"
 
     def start(self) -> str:
-        if self.process is not None and self.process.poll() is None:
-            return self.base_url
+        with self._starting:
+            if self.process is not None and self.process.poll() is None:
+                return self.base_url
+            return self._launch()
+
+    def _launch(self) -> str:
+        self.stop()  # a process that died or stopped answering is replaced
         try:
             import llama_cpp  # noqa: F401
         except ImportError as exc:
@@ -100,6 +112,12 @@ class EmbeddedModel(OpenAICompatModel):
         if self._client is None:
             self.base_url = self.server.start()
         return super()._chat()
+
+    def complete(self, messages, **kwargs):
+        with self.server.turn:  # one completion at a time; the others wait their turn
+            if self.server.process is None or self.server.process.poll() is not None:
+                self._client = None  # first use, or the server died: (re)start it
+            return super().complete(messages, **kwargs)
 
     def count_prompt_tokens(self, messages) -> int:
         """Exact for this model: its own tokenizer, through the server's tokenize endpoint."""
