@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable
 
@@ -36,6 +37,15 @@ class Operations:
         self.reviser = SectionReviser(step=self.step)
 
     # ---- the verbs ---------------------------------------------------------------------------------
+    def scoped(self, retriever) -> "Operations":
+        """The same operations and model over another view of the index (see Retriever.scoped)."""
+        view = copy.copy(self)
+        view.areas = copy.copy(self.areas)
+        view.areas.retriever = retriever
+        view.analyst = copy.copy(self.analyst)
+        view.analyst.retriever = retriever
+        return view
+
     def draft_opening(self, notice: NoticeSpec, *, org: str, kind: str, facts: Facts) -> OperationResult:
         return _timed(lambda: draft_opening(notice, org=org, kind=kind, facts=facts))
 

@@ -8,6 +8,8 @@ filter still returns its k best passages.
 
 from __future__ import annotations
 
+import copy
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -64,6 +66,14 @@ class Retriever:
         self.prepare = prepare  # e.g. index the bundled knowledge; run once, before the first search
         self.candidates = candidates
         self._prepared = prepare is None
+        self.visible: Callable[[dict], bool] | None = None  # a view's rule for which rows it may see
+
+    def scoped(self, visible: Callable[[dict], bool]) -> "Retriever":
+        """A view of the same index that sees only the rows whose metadata `visible` accepts (for example,
+        one browser's uploads and not another's). The index, its vectors and its BM25 matrix are shared."""
+        view = copy.copy(self)
+        view.visible = visible
+        return view
 
     def search(self, query: str, k: int = 5, *, kind: str | list[str] | None = None, dimension: str | None = None,
                year: int | str | None = None, area: str | None = None, mode: str = "hybrid") -> list[Passage]:
@@ -77,6 +87,9 @@ class Retriever:
             self._prepared = True
         corpus = self.lexical.corpus()
         mask = filter_mask(corpus, kind=kind, dimension=dimension, year=year, area=area)
+        if self.visible is not None:
+            seen = np.array([1.0 if self.visible(meta) else 0.0 for meta in corpus.metadatas], dtype=np.float32)
+            mask = seen if mask is None else mask * seen
         n = max(self.candidates, 4 * k)
         rankings: list[list[tuple[str, float]]] = []
         if mode in ("hybrid", "dense"):
@@ -94,7 +107,11 @@ class Retriever:
     def get(self, passage_id: str) -> Passage | None:
         """A passage by its id (to show a cited source), or None."""
         corpus = self.lexical.corpus()
-        return self._passage(corpus, passage_id, 0.0) if passage_id in corpus.position else None
+        if passage_id not in corpus.position:
+            return None
+        if self.visible is not None and not self.visible(corpus.metadatas[corpus.position[passage_id]]):
+            return None
+        return self._passage(corpus, passage_id, 0.0)
 
     def _dense(self, corpus: Corpus, text: str, n: int, mask: np.ndarray | None) -> list[tuple[str, float]]:
         vector = self.store.embedding.query_vector(text)
