@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     model_threads: int = 2
     model_context: int = 4096
     log_calls: bool = Field(default=True, description="把每次模型调用记入数据目录的 logs.db")
+    judge_url: str | None = Field(default=None, description="评测用评审模型的 OpenAI 兼容地址（可选）")
+    judge_model: str | None = Field(default=None, description="评审模型名称")
+    judge_api_key: str | None = Field(default=None, description="评审模型的 API 密钥")
     ui_password: str | None = Field(default=None, description="网页界面对其他电脑开放（--host）时的访问密码")
     # Length bounds in Chinese characters (domain.md): team 3,000–10,000, individual 1,500–7,000.
     length_banzi_min: int = 3000

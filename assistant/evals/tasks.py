@@ -1,0 +1,157 @@
+"""Each family's solver (the real operation under test) and the scorers applied to its result.
+
+A solver returns (output, scores): `output` is what the per-case JSONL keeps, `scores` maps a scorer name to
+its Score. Model-backed solvers read the model's raw replies from the caching wrapper (`env.model.calls`),
+so the invented-fact check sees what the prompt made the model write, before the fact guard repaired it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..config import Settings
+from ..document import PartRole, parse
+from ..notices import NoticeLibrary
+from ..operations.catalog import Catalog, Facts
+from ..operations.whole import title_for
+from ..retrieval.retriever import MODES
+from ..rubric import run_rubric
+from . import scorers as S
+from .cache import CachingModel
+from .dataset import Sample
+
+FRAGMENT_RULES = ("no-example", "achievement-as-problem", "work-not-thinking", "generic", "placeholder",
+                  "pinyin-abbrev", "quotes", "punctuation", "doubled-char", "formula")
+ITEM_CHARS = (50, 300)  # one drafted item: the prompts ask for at most 200 (v1) or 180 (v2) characters
+REASONING_CHARS = (20, 200)  # cause_explain: two or three sentences, at most 200 characters
+REVISION_RATIO = (0.6, 3.0)  # revised section length relative to the original
+RANK_DEPTH = 10  # MRR is read over the first 10 results
+
+
+@dataclass
+class Env:
+    settings: Settings
+    notices: NoticeLibrary
+    catalog: Catalog
+    retriever: object
+    model: CachingModel | None = None
+    ops: object = None
+
+    def passage_text(self, passage_id: str) -> str:
+        entry = self.catalog.get(passage_id)
+        if entry is not None:
+            return "。".join(str(entry[k]) for k in ("headline", "title", "text", "example") if entry.get(k))
+        passage = self.retriever.get(passage_id)
+        return passage.text if passage else ""
+
+    def passages(self, citations) -> dict[int, str]:
+        return {c.n: text for c in citations if (text := self.passage_text(c.id))}
+
+
+def rubric_findings(text: str, env: Env, *, notice=None, kind=None, rules=None) -> list[dict]:
+    """Findings as dicts, without the 〔待补〕 placeholders: those are deliberate and `slots` counts them."""
+    report = run_rubric(parse(text), settings=env.settings, notice=notice, kind=kind, only=rules)
+    return [f for f in (f.to_dict() for f in report.findings)
+            if not (f["rule"] == "placeholder" and "待补" in f["message"] + f["excerpt"])]
+
+
+def section_lines(text: str, section: str) -> range:
+    """1-based line numbers the section occupies in the text (empty when it is not there)."""
+    start = text.find(section)
+    if start < 0 or not section:
+        return range(0)
+    first = text[:start].count("\n") + 1
+    return range(first, first + section.count("\n") + 1)
+
+
+def model_scores(env: Env, replies_inputs: list[str], fallback_text: str) -> dict[str, S.Score]:
+    calls = env.model.calls if env.model else []
+    replies = [call.reply.text for call in calls]
+    prompts = [m.content for call in calls for m in call.messages]
+    return {"invented_facts": S.invented_facts("\n".join(replies) or fallback_text, replies_inputs),
+            "tokens": S.tokens(prompts, replies),
+            "latency_ms": S.latency(sum(call.reply.latency_ms for call in calls), len(calls))}
+
+
+def solve_drafting(sample: Sample, env: Env):
+    given = sample.input
+    notice = env.notices.get(str(given["notice"]))
+    facts = Facts(list(given["facts"]))
+    result = env.ops.draft_area(notice, int(given["area"]), org=given["org"], kind=given["kind"], facts=facts)
+    items = result.text.split("\n")[1:]
+    passages = env.passages(result.citations)
+    inputs = [*facts.lines, given["org"], notice.theme, *(a.title for a in notice.areas), *passages.values()]
+    fragment = "\n".join([title_for(notice, given["org"], given["kind"]), "一、存在的主要问题", result.text])
+    findings = rubric_findings(fragment, env, notice=notice, kind=given["kind"], rules=FRAGMENT_RULES)
+    planned = result.data.get("items", [])
+    # Expected slots: an item without a fact may keep its pattern's slots; an item with one, at most one.
+    limit = sum(1 if item["fact"] else len(S.SLOT.findall(env.catalog.get(item["problem"])["example"]))
+                for item in planned)
+    scores = {"rubric_pass": S.rubric_pass(findings), "rubric_majors": S.rubric_majors(findings),
+              "citation_validity": S.citation_validity(result.marked_text, [c.n for c in result.citations], passages),
+              "slots": S.slots(result.text, limit), "length": S.length(items, *ITEM_CHARS),
+              "facts_used": S.facts_used(result.text, sample.target["must"], sample.target["must_not"]),
+              **model_scores(env, inputs, result.text)}
+    output = _output(result)
+    output["items"] = planned  # which bank problem and which fact each item was given
+    return output, scores
+
+
+def solve_analyze(sample: Sample, env: Env):
+    result = env.ops.analyze_problem(sample.input["problem"], kind=sample.input["kind"])
+    dimensions = result.data["dimensions"]
+    reasoning = result.data["reasoning"]
+    passages = env.passages(result.citations)
+    shown = "、".join(f"{d['label']}（{d['score']:.0%}）" for d in dimensions[:2])
+    inputs = [sample.input["problem"], shown, *passages.values()]
+    scores = {"dimension_top2": S.dimension_top2([d["id"] for d in dimensions], sample.target["expected"]),
+              "mentions_dimension": S.mentions_dimension(reasoning, dimensions[0]["label"] if dimensions else ""),
+              "citation_validity": S.citation_validity(result.marked_text, [c.n for c in result.citations], passages),
+              "slots": S.slots(reasoning, 0), "length": S.length([reasoning], *REASONING_CHARS),
+              **model_scores(env, inputs, reasoning)}
+    output = _output(result)
+    output["dimensions"] = [d["id"] for d in dimensions[:4]]
+    output["reasoning"] = reasoning
+    return output, scores
+
+
+def solve_revision(sample: Sample, env: Env):
+    given = sample.input
+    facts = Facts(list(given.get("facts") or []))
+    result = env.ops.revise_section(given["draft"], PartRole(given["part"]), int(given["section"]),
+                                    given["instruction"], facts)
+    section, original = result.data["section"], result.data["original"]
+    low, high = (round(len(original) * r) for r in REVISION_RATIO)
+    lines = section_lines(result.text, section)
+    findings = [f for f in rubric_findings(result.text, env) if f["line"] in lines]  # what the section still has
+    limit = len(S.SLOT.findall(original)) + (0 if facts.lines else 3)
+    scores = {"untouched": S.untouched(given["draft"], result.text, original, sample.target["must_keep"]),
+              "changed_as_asked": S.changed_as_asked(section, sample.target["must_change"]),
+              "rubric_pass": S.rubric_pass(findings), "rubric_majors": S.rubric_majors(findings),
+              "slots": S.slots(section, limit), "length": S.length([section], low, high),
+              **model_scores(env, [given["draft"], given["instruction"], *facts.lines], section)}
+    output = _output(result)
+    output["text"] = section  # the whole draft is in the dataset; keep the part that changed
+    return output, scores
+
+
+def solve_retrieval(sample: Sample, env: Env):
+    scores, output = {}, {}
+    for mode in MODES:
+        ranked = [p.id for p in env.retriever.search(sample.input["query"], RANK_DEPTH, kind=sample.input["kind"],
+                                                     mode=mode)]
+        output[mode] = ranked[:5]
+        scores[f"recall_at_5[{mode}]"] = S.recall_at_k(ranked, sample.target["relevant"], 5)
+        scores[f"mrr[{mode}]"] = S.reciprocal_rank(ranked, sample.target["relevant"])
+    return output, scores
+
+
+def _output(result) -> dict:
+    return {"text": result.text, "marked_text": result.marked_text,
+            "citations": [c.to_dict() for c in result.citations], "prompts": result.prompts,
+            "steps": [{"prompt": s.prompt, "outcome": s.outcome, "note": s.note} for s in result.steps],
+            "warnings": result.warnings}
+
+
+SOLVERS = {"drafting": solve_drafting, "analyze": solve_analyze, "revision": solve_revision,
+           "retrieval": solve_retrieval}

@@ -1,0 +1,332 @@
+"""`jianshi eval`: every scorer both ways, the cache, the judge, the runner's files and the CLI, on a scripted model
+(and the real index, built once for the module)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from assistant import cli_eval
+from assistant.cli import main
+from assistant.config import PROJECT_ROOT, Settings
+from assistant.errors import InputError
+from assistant.evals import scorers as S
+from assistant.evals.cache import CachingModel
+from assistant.evals.dataset import check_families, load_samples
+from assistant.evals.judge import PairwiseJudge
+from assistant.evals.runner import Runner, resolve_versions
+from assistant.evals.summary import compare
+from assistant.models.base import Message
+from assistant.models.fake import FakeModel
+from assistant.prompts import PromptLibrary, PromptError
+from assistant.workbench import Workbench
+from tests.test_operations import scripted_writer
+
+PROMPTS = PromptLibrary(PROJECT_ROOT / "prompts")
+
+
+# ---- scorers, each both ways --------------------------------------------------------------------------------
+def test_rubric_pass_and_majors():
+    clean = [{"severity": "major", "message": "没有具体事例"}, {"severity": "minor", "message": "条数"}]
+    blocked = clean + [{"severity": "blocker", "message": "留有占位符“XX”"}]
+    assert S.rubric_pass(clean).passed and S.rubric_pass(clean).value == 1.0
+    failed = S.rubric_pass(blocked)
+    assert not failed.passed and failed.value == 0.0 and "XX" in failed.explanation and "重要1处" in failed.explanation
+    assert S.rubric_majors(clean).value == 1 and S.rubric_majors([]).value == 0 and S.rubric_majors(clean).passed is None
+
+
+def test_dimension_top2():
+    assert S.dimension_top2(["theory", "people", "discipline"], ["people"]).passed
+    assert not S.dimension_top2(["theory", "people", "discipline"], ["discipline"]).passed
+
+
+def test_mentions_dimension():
+    assert S.mentions_dimension("根子在理论武装不够深入", "理想信念、理论武装").passed
+    missed = S.mentions_dimension("根子在担当作为不够", "理想信念、理论武装")
+    assert not missed.passed and missed.value == 0.0
+
+
+def test_citation_validity():
+    passages = {1: "研讨交流走形式，照本宣科多、真知灼见少。专题研讨前准备不够充分。"}
+    good = S.citation_validity("一是研讨交流走形式，照本宣科多、真知灼见少。比如，2024年研讨5次。[1]", [1], passages)
+    assert good.passed and good.value == 1.0
+    unknown = S.citation_validity("一是研讨交流走形式，照本宣科多。[2]", [1], passages)
+    assert not unknown.passed and "[2]无对应来源" in unknown.explanation
+    unrelated = S.citation_validity("二是落实八项规定精神有松懈，公务接待超标准。[1]", [1], passages)
+    assert not unrelated.passed and unrelated.value == 0.0
+    assert S.citation_validity("没有引用。", [], {}).passed
+
+
+def test_invented_facts():
+    inputs = ["2024年组织集中学习13次，办结率91.6%", "《关于加强调研工作的意见》", "张明同志分管督查"]
+    faithful = S.invented_facts("比如，2024年集中学习13次，办结率91.6%，张明同志牵头落实《关于加强调研工作的意见》。", inputs)
+    assert faithful.passed and faithful.value == 0.0
+    boundary = S.invented_facts("比如，全年集中学习3次，办结率1.6%。", inputs)  # "3" is not in "13", "1.6" not in "91.6"
+    assert not boundary.passed and boundary.value == 1.0 and "3" in boundary.explanation
+    named = S.invented_facts("王建华同志组织学习《学习纲要》，有的同志照稿发言。〔待补：时间〕", inputs)
+    assert not named.passed and "王建华同志" in named.explanation and "《学习纲要》" in named.explanation
+    assert S.invented_facts("比如，〔待补：时间〕学习〔待补：数字〕次。", inputs).passed
+
+
+def test_facts_used():
+    assert S.facts_used("学习5次，形成材料27篇", ["5次", "27篇"], ["XX"]).passed
+    missing = S.facts_used("学习5次", ["5次", "27篇"], ["XX"])
+    assert not missing.passed and missing.value == 0.5
+    forbidden = S.facts_used("学习5次，形成材料27篇，XX局", ["5次", "27篇"], ["XX"])
+    assert not forbidden.passed and forbidden.value == 0.0
+
+
+def test_slots():
+    assert S.slots("比如，〔待补：时间〕召开会议。", 1).passed
+    too_many = S.slots("比如，〔待补：时间〕〔待补：地点〕〔待补：数字〕。", 2)
+    assert not too_many.passed and too_many.value == 3
+
+
+def test_length():
+    assert S.length(["一" * 60, "二" * 120], 50, 300).passed
+    short = S.length(["一" * 60, "二" * 20], 50, 300)
+    assert not short.passed and short.value == 0.5
+
+
+DRAFT = "标题\n一、存在的主要问题\n（一）第一节原文。\n（二）第二节原文，调研走过场。\n二、原因\n（一）原因。\n"
+
+
+def test_untouched():
+    revised = DRAFT.replace("（二）第二节原文，调研走过场。", "（二）第二节改写，调研走过场，比如〔待补：时间〕。")
+    assert S.untouched(DRAFT, revised, "（二）第二节原文，调研走过场。", ["调研走过场"]).passed
+    elsewhere = revised.replace("（一）原因。", "（一）原因，改了。")
+    assert not S.untouched(DRAFT, elsewhere, "（二）第二节原文，调研走过场。", ["调研走过场"]).passed
+    lost = DRAFT.replace("（二）第二节原文，调研走过场。", "（二）全部重写。")
+    failed = S.untouched(DRAFT, lost, "（二）第二节原文，调研走过场。", ["调研走过场"])
+    assert not failed.passed and "调研走过场" in failed.explanation
+
+
+def test_changed_as_asked():
+    assert S.changed_as_asked("（二）调研只听汇报，比如……", ["还需要进一步加强"]).passed
+    assert not S.changed_as_asked("（二）作风还需要进一步加强。", ["还需要进一步加强"]).passed
+
+
+def test_tokens_and_latency_have_no_verdict():
+    score = S.tokens(["系统", "请写"], ["一是"], counter=len)
+    assert score.value == 6 and score.passed is None and "输入4" in score.explanation
+    assert S.latency(1500.0, 2).passed is None and "1.5秒" in S.latency(1500.0, 2).explanation
+
+
+def test_recall_and_reciprocal_rank():
+    ranked = ["a", "b", "c", "d", "e", "f"]
+    assert S.recall_at_k(ranked, ["b", "f"], 5).value == 0.5 and S.recall_at_k(ranked, ["b"], 5).passed
+    assert not S.recall_at_k(ranked, ["f"], 5).passed
+    assert S.reciprocal_rank(ranked, ["c"]).value == pytest.approx(1 / 3)
+    assert S.reciprocal_rank(ranked, ["z"]).value == 0.0
+
+
+# ---- judge --------------------------------------------------------------------------------------------------
+def prefers(marker: str):
+    """A judge that picks whichever of A and B contains the marker."""
+    def reply(messages):
+        request = messages[-1].content
+        a = request.split("输出A：", 1)[1].split("输出B：", 1)[0]
+        return "A\n理由" if marker in a else ("B\n理由" if marker in request.split("输出B：", 1)[1] else "平\n相当")
+    return reply
+
+
+def test_judge_maps_random_order_back_to_the_versions():
+    judge = PairwiseJudge(FakeModel(default=prefers("好")))
+    outcomes = {judge.compare("任务", "差的输出", "好的输出", key=f"case{i}")[0] for i in range(12)}
+    assert outcomes == {"second"}
+    assert {judge.compare("任务", "好的输出", "差的输出", key=f"case{i}")[0] for i in range(12)} == {"first"}
+    shown_first = [m["messages"][-1].content.split("输出B")[0] for m in judge.model.history]
+    assert any("差的" in s for s in shown_first) and any("好的" in s for s in shown_first)  # both orders occur
+    assert judge.compare("任务", "一样", "一样", key="tie")[0] == "tie"
+
+
+def test_judge_order_is_reproducible():
+    a = PairwiseJudge(FakeModel(default="A"), seed=3)
+    b = PairwiseJudge(FakeModel(default="A"), seed=3)
+    assert [a.compare("t", "x", "y", key=str(i))[0] for i in range(8)] == [b.compare("t", "x", "y", key=str(i))[0] for i in range(8)]
+
+
+# ---- cache, versions, datasets ------------------------------------------------------------------------------
+def test_cache_answers_repeated_calls(tmp_path):
+    inner = FakeModel(default="一是问题。")
+    first = CachingModel(inner, tmp_path / "cache.db")
+    messages = [Message("user", "写一条")]
+    first.complete(messages, seed=7)
+    pieces = []
+    second = CachingModel(inner, tmp_path / "cache.db")
+    assert second.complete(messages, seed=7, on_token=pieces.append).text == "一是问题。"
+    assert len(inner.history) == 1 and pieces == ["一是问题。"] and second.hits == 1 and second.calls[0].cached
+    second.complete(messages, seed=8)
+    second.complete([Message("user", "另写一条")], seed=7)
+    CachingModel(FakeModel(name="other", default="x"), tmp_path / "cache.db").complete(messages, seed=7)
+    assert len(inner.history) == 3 and second.misses == 2
+
+
+def test_versions_default_to_the_two_newest_of_each_prompt():
+    versions = resolve_versions([], PROMPTS)
+    assert versions == {"v1": {"cause_explain": "cause_explain@v1", "item_rewrite": "item_rewrite@v1"},
+                        "v2": {"cause_explain": "cause_explain@v2", "item_rewrite": "item_rewrite@v2"}}
+    chosen = resolve_versions(["item_rewrite@v1", "item_rewrite@v2", "cause_explain@v2"], PROMPTS)
+    assert list(chosen) == ["item_rewrite@v1", "item_rewrite@v2"]
+    assert chosen["item_rewrite@v1"]["cause_explain"] == "cause_explain@v2"
+    with pytest.raises(PromptError):
+        resolve_versions(["item_rewrite@v9"], PROMPTS)
+    with pytest.raises(InputError):
+        resolve_versions(["item_rewrite@v1", "item_rewrite@v2", "cause_explain@v1", "cause_explain@v2",
+                          "example_sentence@v1", "cause_explain@v1"], PROMPTS)
+
+
+def test_datasets_load_as_samples():
+    samples = load_samples("revision", limit=2)
+    assert [s.id for s in samples] == ["v001", "v002"] and set(samples[0].target) == {"must_change", "must_keep"}
+    assert check_families(["drafting,analyze", "analyze"]) == ["drafting", "analyze"]
+    with pytest.raises(InputError):
+        check_families(["nonsense"])
+
+
+def test_compare_flags_regressions_beyond_the_tolerance():
+    baseline = {"scores": {"v2": {"drafting.citation_validity": 0.9, "drafting.invented_facts": 0.1,
+                                  "drafting.tokens": 900.0}}, "scorers": {"citation_validity": 1}}
+    close = {"scores": {"v2": {"drafting.citation_validity": 0.86, "drafting.invented_facts": 0.14,
+                               "drafting.tokens": 5000.0}}, "scorers": {"citation_validity": 1}}
+    assert compare(close, baseline, 0.05)[0] == []
+    worse = {"scores": {"v2": {"drafting.citation_validity": 0.8, "drafting.invented_facts": 0.2}},
+             "scorers": {"citation_validity": 1}}
+    regressions, _ = compare(worse, baseline, 0.05)
+    assert {r["scorer"] for r in regressions} == {"drafting.citation_validity", "drafting.invented_facts"}
+
+
+# ---- the runner on the real index ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def shared_home(tmp_path_factory):
+    from assistant.retrieval.knowledge_base import KnowledgeBase
+
+    home = tmp_path_factory.mktemp("eval-home")
+    KnowledgeBase(settings=Settings(home=home), progress=False).retriever.search("理论学习", 1)
+    return home
+
+
+@pytest.fixture
+def bench(shared_home, monkeypatch):
+    monkeypatch.setenv("JIANSHI_HOME", str(shared_home))
+    return Workbench.from_settings()
+
+
+def version_sensitive(messages):
+    """Under item_rewrite@v1 the writer invents a year; under v2 it is faithful."""
+    text = scripted_writer(messages)
+    if messages[0].content.startswith("你是党政机关文稿起草助手") and "比如，" in text:
+        text = text.replace("比如，", "比如，2019年", 1)
+    return text
+
+
+def run(bench, tmp_path, model, **kwargs):
+    options = {"families": ["drafting", "analyze"], "limit": 2, **kwargs}
+    return Runner(bench=bench, model=model, versions=resolve_versions([], PROMPTS), out_dir=tmp_path / "out",
+                  **options).run()
+
+
+def test_runner_writes_cases_summary_and_report(bench, tmp_path):
+    model = FakeModel(default=version_sensitive)
+    result = run(bench, tmp_path, model)
+    summary = json.loads((result.folder / "summary.json").read_text(encoding="utf-8"))
+    assert summary["git"]["commit"] and len(summary["git"]["commit"]) == 40 and isinstance(summary["git"]["dirty"], bool)
+    assert summary["versions"]["v1"]["item_rewrite"] == "item_rewrite@v1" and summary["model"] == "model:fake"
+    assert summary["scorers"]["invented_facts"] == S.SCORERS["invented_facts"].version
+    assert set(summary["prompts"]) == {"item_rewrite@v1", "item_rewrite@v2", "cause_explain@v1", "cause_explain@v2"}
+    assert summary["datasets"]["drafting"]["cases"] == 2 and summary["cases"] == 8
+    rows = [json.loads(line) for line in (result.folder / "cases.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {(r["family"], r["version"]) for r in rows} == {(f, v) for f in ("drafting", "analyze") for v in ("v1", "v2")}
+    scores = summary["scores"]
+    assert scores["v1"]["drafting.invented_facts"] > 0 and scores["v2"]["drafting.invented_facts"] == 0
+    assert any(c["scorer"] == "invented_facts" for c in summary["changed"])
+    html = result.report.read_text(encoding="utf-8")
+    assert "<svg" in html and "v1" in html and "v2" in html and "结论有变化的用例" in html and "<script" not in html
+
+
+def test_second_run_is_answered_from_the_cache(bench, tmp_path):
+    first_model = FakeModel(default=scripted_writer)
+    first = run(bench, tmp_path, first_model)
+    assert first_model.history and first.summary["model_calls"]["made"] == len(first_model.history)
+    second_model = FakeModel(default=scripted_writer)
+    second = run(bench, tmp_path, second_model)
+    assert second_model.history == [] and second.summary["model_calls"]["made"] == 0
+    assert second.summary["scores"] == first.summary["scores"] and second.run_id != first.run_id
+
+
+def test_repeat_asks_for_other_seeds(bench, tmp_path):
+    model = FakeModel(default=scripted_writer)
+    result = run(bench, tmp_path, model, families=["analyze"], limit=1, repeat=2)
+    assert sorted({call["seed"] for call in model.history}) == [7, 8] and result.summary["cases"] == 4
+
+
+def test_retrieval_counts_for_every_version(bench, tmp_path):
+    result = run(bench, tmp_path, FakeModel(), families=["retrieval"], limit=2)
+    v1, v2 = result.summary["scores"]["v1"], result.summary["scores"]["v2"]
+    assert v1 == v2 and {"retrieval.recall_at_5[hybrid]", "retrieval.mrr[bm25]", "retrieval.mrr[dense]"} <= set(v1)
+
+
+# ---- the command --------------------------------------------------------------------------------------------
+@pytest.fixture
+def fake_eval_model(monkeypatch):
+    model = FakeModel(default=scripted_writer)
+    monkeypatch.setattr(cli_eval, "eval_model", lambda settings, choice: model)
+    return model
+
+
+def test_eval_json_shape(bench, tmp_path, fake_eval_model):
+    result = CliRunner().invoke(main, ["eval", "--dataset", "analyze", "--limit", "1", "--out", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"run", "versions", "cases", "scores", "report"}
+    assert set(payload["scores"]) == {"v1", "v2"} and "analyze.dimension_top2" in payload["scores"]["v1"]
+    assert (tmp_path / payload["run"] / "report.html").is_file() and payload["cases"] == 2
+
+
+def test_eval_prompts_option_takes_several_versions(bench, tmp_path, fake_eval_model):
+    result = CliRunner().invoke(main, ["eval", "--prompts", "cause_explain@v1", "cause_explain@v2", "--dataset", "analyze",
+                                       "--limit", "1", "--out", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert list(json.loads(result.stdout)["versions"]) == ["cause_explain@v1", "cause_explain@v2"]
+
+
+def test_against_baseline_exits_non_zero_on_a_regression(bench, tmp_path, fake_eval_model):
+    args = ["eval", "--dataset", "analyze", "--limit", "1", "--out", str(tmp_path / "out"), "--json"]
+    first = CliRunner().invoke(main, args)
+    summary = json.loads((tmp_path / "out" / json.loads(first.stdout)["run"] / "summary.json").read_text(encoding="utf-8"))
+    same = CliRunner().invoke(main, [*args, "--against", str(tmp_path / "out" / summary["run"])])
+    assert same.exit_code == 0, same.output
+    summary["scores"]["v2"]["analyze.length"] = summary["scores"]["v2"]["analyze.length"] + 0.5  # a better baseline
+    (tmp_path / "better.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+    worse = CliRunner().invoke(main, [*args, "--against", str(tmp_path / "better.json")])
+    assert worse.exit_code == 1
+    assert "退步" in worse.stderr and "analyze.length" in worse.stderr
+    assert json.loads(worse.stdout)["regressions"][0]["scorer"] == "analyze.length"
+    lenient = CliRunner().invoke(main, [*args, "--against", str(tmp_path / "better.json"), "--tolerance", "0.6"])
+    assert lenient.exit_code == 0
+
+
+def test_eval_usage_errors_are_chinese(bench, tmp_path, fake_eval_model):
+    result = CliRunner().invoke(main, ["eval", "--dataset", "nonsense", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "没有名为“nonsense”的评测集" in result.output
+    result = CliRunner().invoke(main, ["eval", "--against", str(tmp_path / "missing.json"), "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "找不到用于比较的评测摘要" in result.output
+
+
+def test_runner_adds_the_judges_verdicts(bench, tmp_path):
+    judge = PairwiseJudge(FakeModel(default=prefers("比如，2021年")))  # v1's invented year became a slot there
+    result = run(bench, tmp_path, FakeModel(default=version_sensitive), families=["drafting"], limit=1, judge=judge)
+    assert result.summary["scores"]["v1"]["drafting.judge_win_rate"] == 0.0
+    assert result.summary["scores"]["v2"]["drafting.judge_win_rate"] == 1.0
+    assert judge.model.history and all("输出A" in call["messages"][-1].content for call in judge.model.history)
+
+
+def test_the_judge_is_built_only_when_configured(tmp_path):
+    from assistant.evals.judge import build_judge
+
+    assert build_judge(tmp_path / "cache.db", Settings(home=tmp_path)) is None
+    judge = build_judge(tmp_path / "cache.db", Settings(home=tmp_path, judge_url="http://127.0.0.1:9/v1",
+                                                         judge_model="qwen2.5-72b-instruct"))
+    assert isinstance(judge, PairwiseJudge) and judge.name == "qwen2.5-72b-instruct"
