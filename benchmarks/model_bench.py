@@ -4,7 +4,7 @@ Reports medians over repeats: time to first token and generation speed on a fixe
 for one area (draft_area, three model steps) and for a whole 2024 team material (draft_all), and the prompt
 tokens each operation sends (its token budget), counted by the model's own tokenizer.
 
-    .venv/bin/python benchmarks/model_bench.py [--model 1.5b|0.5b] [--repeat 3] [--whole] [--json]
+    .venv/bin/python benchmarks/model_bench.py [--model 1.5b|0.5b] [--repeat 3] [--whole [--save OUT.md]] [--json]
 """
 
 from __future__ import annotations
@@ -32,12 +32,37 @@ FACTS = Facts.from_text("""集中学习研讨6次，征求意见建议42条，�
 PROMPT = [Message("system", "你是公文写作助手。"), Message("user", "请用三句话说明民主生活会前为什么要开展谈心谈话。")]
 
 
+def in_process(model_path: Path, settings: Settings, repeat: int) -> tuple[list[float], list[float]]:
+    """TTFT (ms) and tokens/s of the same prompt through llama_cpp.Llama loaded in this process."""
+    from llama_cpp import Llama
+
+    llm = Llama(model_path=str(model_path), n_ctx=settings.model_context, n_threads=settings.model_threads,
+                verbose=False)
+    messages = [{"role": m.role, "content": m.content} for m in PROMPT]
+    llm.create_chat_completion(messages=[{"role": "user", "content": "好"}], max_tokens=1)
+    ttft, speed = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        first, pieces = None, 0
+        for chunk in llm.create_chat_completion(messages=messages, max_tokens=120, temperature=0.2, seed=1, stream=True):
+            if chunk["choices"][0]["delta"].get("content"):
+                pieces += 1
+                first = first or time.perf_counter()
+        end = time.perf_counter()
+        ttft.append((first - start) * 1000)
+        speed.append(max(pieces - 1, 1) / (end - first))
+    llm.close()
+    return ttft, speed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="1.5b")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--whole", action="store_true", help="also time a whole material (slow)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the in-process llama.cpp baseline")
+    parser.add_argument("--save", type=Path, metavar="OUT.md", help="with --whole: keep the generated material here")
     args = parser.parse_args()
 
     settings = Settings(embedded_model=args.model)
@@ -83,7 +108,18 @@ def main() -> None:
         figures["draft_all_prompt_tokens"] = result.usage["input_tokens"]
         figures["draft_all_blockers"] = sorted({f["rule"] for f in result.data["rubric"]["findings"]
                                                 if f["severity"] == "blocker"})
+        figures["draft_all_chars"] = len(result.text)
+        figures["draft_all_slots"] = result.text.count("〔待补")
+        if args.save:
+            args.save.write_text(result.text, encoding="utf-8")
     model.close()
+    if not args.no_baseline:  # the same prompt on llama.cpp in this process: what serving it on loopback costs
+        base_ttft, base_speed = in_process(model.server.model_path, settings, args.repeat)
+        figures["in_process_ttft_ms_median"] = round(statistics.median(base_ttft))
+        figures["in_process_tokens_per_s_median"] = round(statistics.median(base_speed), 1)
+        figures["ratio_ttft_served_vs_in_process"] = round(figures["ttft_ms_median"] / figures["in_process_ttft_ms_median"], 2)
+        figures["ratio_speed_served_vs_in_process"] = round(
+            figures["tokens_per_s_median"] / figures["in_process_tokens_per_s_median"], 2)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
         return
