@@ -60,6 +60,9 @@ class Prompt:
         return messages
 
 
+IN_USE = "in_use.yaml"
+
+
 class PromptLibrary:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
@@ -74,8 +77,19 @@ class PromptLibrary:
     def names(self) -> list[str]:
         return sorted(p.name for p in self.folder.iterdir() if p.is_dir() and self.versions(p.name))
 
+    def in_use(self) -> dict[str, int]:
+        """prompts/in_use.yaml: the version drafting uses for a bare name, chosen by the team after an eval;
+        a prompt not listed there is used in its newest version."""
+        path = self.folder / IN_USE
+        if not path.exists():
+            return {}
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict) or not all(isinstance(v, int) for v in data.values()):
+            raise PromptError(f"{path} 格式不对", hint="每行写成 名称: 版本号，如 cause_explain: 1")
+        return {str(k): int(v) for k, v in data.items()}
+
     def get(self, ref: str, version: int | None = None) -> Prompt:
-        """`name` (newest version), `name@v2` or `name@2`."""
+        """`name` (the version in use: in_use.yaml, else the newest), `name@v2` or `name@2`."""
         name, _, tag = ref.partition("@")
         if tag:
             version = int(tag.lstrip("v")) if tag.lstrip("v").isdigit() else None
@@ -84,7 +98,7 @@ class PromptLibrary:
         available = self.versions(name)
         if not available:
             raise PromptError(f"找不到提示词“{name}”", hint=f"prompts/ 下现有：{'、'.join(self.names())}")
-        version = version or available[-1]
+        version = version or self.in_use().get(name) or available[-1]
         if version not in available:
             raise PromptError(f"提示词“{name}”没有第 {version} 版", hint=f"现有版本：{available}")
         key = (name, version)

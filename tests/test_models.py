@@ -169,6 +169,12 @@ def test_prompt_library(tmp_path):
     for bad in ("rewrite@v9", "nothing", "rewrite@latest"):
         with pytest.raises(PromptError):
             library.get(bad)
+    (tmp_path / "prompts" / "in_use.yaml").write_text("rewrite: 1  # the eval preferred v1\n", encoding="utf-8")
+    assert library.get("rewrite").ref == "rewrite@v1" and library.get("rewrite@v2").ref == "rewrite@v2"
+    assert library.names() == ["rewrite"]
+    (tmp_path / "prompts" / "in_use.yaml").write_text("rewrite: newest\n", encoding="utf-8")
+    with pytest.raises(PromptError):
+        library.get("rewrite")
 
 
 class _AliveProcess:
