@@ -85,7 +85,7 @@ def test_draft_area_writes_items_from_the_banks_and_facts(make_ops, notice_2024)
     assert len(cited) == 3 and all(entry and "banzi" in entry["kinds"] for entry in cited)
     assert sum("2024:1" in entry["area_titles"] for entry in cited) >= 2
     assert re.findall(r"\[(\d)\]", result.marked_text) == ["1", "2", "3"]
-    assert result.prompts == ["item_rewrite@v2"]
+    assert result.prompts == ["item_rewrite@v1"]  # the version in use (prompts/in_use.yaml)
     calls = logbook.recent()
     assert len(calls) == 3 and {c["prompt_name"] for c in calls} == {"item_rewrite"}
     assert all(c["outcome"] == "ok" and c["prompt_hash"] for c in calls)
@@ -142,7 +142,7 @@ def test_analyze_problem_ranks_dimensions_and_links_measures(make_ops):
     for measure in result.data["measures"]:
         assert set(catalog.get(measure["citations"][0])["answers"]) & set(cause_ids)
     assert result.data["reasoning"].startswith("这一问题的根子")
-    assert result.prompts == ["cause_explain@v2"]
+    assert result.prompts == ["cause_explain@v1"]  # the version in use (prompts/in_use.yaml)
 
 
 def test_causes_and_measures_cover_every_area(make_ops):
