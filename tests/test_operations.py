@@ -208,6 +208,9 @@ def test_item_repairs_fix_what_code_can_fix():
     assert fix("（三）请示报告。比如") == "二是请示报告。比如"
     assert fix("请示报告制度执行不够严格。比如，……").startswith("二是请示报告")
     assert fix("一段无关的话") == "一段无关的话"
+    doubled = "三是运用法治思维的能力不足。运用法治思维的能力不足。依法决策意识不强。比如，……"
+    assert fix(doubled) == "二是运用法治思维的能力不足。依法决策意识不强。比如，……"
+    assert fix("二是学习不深。学习不深入。比如，……") == "二是学习不深。学习不深入。比如，……"  # only exact repeats go
     check = validate_item("二")
     assert check("二是问题。比如，事例。") is None
     assert "比如" in check("二是问题。没有事例。")

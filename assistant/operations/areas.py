@@ -32,11 +32,15 @@ def item_fallback(ordinal: str, problem: dict) -> str:
 LEADING_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]{1,2}是|[（(][一二三四五六七八九十]{1,2}[）)]|\d+[.、．])\s*")
 
 
+REPEATED_SENTENCE = re.compile(r"([^。！？；]{4,}[。！？；])\1+")  # a sentence written twice in a row
+
+
 def repair_item(ordinal: str, headline: str):
-    """Small models continue the few-shot numbering (三是 after 一是, 二是): set the ordinal in code."""
+    """Small models continue the few-shot numbering (三是 after 一是, 二是): set the ordinal in code. They also
+    sometimes write the headline twice; the second copy goes."""
 
     def fix(text: str) -> str:
-        text = text.strip().split("\n")[0].strip()
+        text = REPEATED_SENTENCE.sub(r"\1", text.strip().split("\n")[0].strip())
         if LEADING_ORDINAL.match(text):
             return f"{ordinal}是" + LEADING_ORDINAL.sub("", text, count=1)
         if text.startswith(headline[:4]):
