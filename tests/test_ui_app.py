@@ -2,6 +2,7 @@
 free loopback port and called through gradio_client's named endpoints."""
 
 import socket
+import threading
 import time
 import zipfile
 
@@ -348,6 +349,9 @@ class LocalModel(FakeModel):
 
     class Server:
         started = 0
+
+        def __init__(self):
+            self.turn = threading.RLock()  # as EmbeddedServer.turn
 
         def start(self):
             self.started += 1

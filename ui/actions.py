@@ -71,7 +71,6 @@ class Drafting:
         self.visibility = visibility  # owner → which indexed rows that browser may draw on
         self.store = store
         self.editing = editing  # ui.editing.Editing: notice, profile, accept, undo, check, export
-        self._model_turn = threading.Lock()  # a local model server answers one request at a time
 
     def context(self, session: Session, section: str | None) -> RouteContext:
         notice = self.editing.notice(session)
@@ -204,18 +203,19 @@ class Drafting:
 
     @contextmanager
     def _turn(self, run: Run, uses_model: bool) -> Iterator[None]:
-        """Queue requests for an embedded model (several at once make its server drop them); a remote
-        server takes them in parallel."""
-        local = uses_model and getattr(self.operations().step.model, "server", None) is not None
-        if local and not self._model_turn.acquire(blocking=False):
+        """Wait for the embedded model's turn (its server answers one request at a time) saying so, and stoppable
+        while waiting; the whole operation then holds it. A remote server takes requests in parallel."""
+        server = getattr(run.ops.step.model, "server", None) if uses_model else None
+        turn = getattr(server, "turn", None)
+        if turn is not None and not turn.acquire(blocking=False):
             run.step("前面还有别的请求在生成，正在排队", 0, 1)
-            while not self._model_turn.acquire(timeout=0.2):
+            while not turn.acquire(timeout=0.2):
                 self._stopped(run)
         try:
             yield
         finally:
-            if local:
-                self._model_turn.release()
+            if turn is not None:
+                turn.release()
 
     @staticmethod
     def _stopped(run: Run) -> None:

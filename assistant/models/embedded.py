@@ -45,7 +45,9 @@ class EmbeddedServer:
         self.port: int | None = None
         self.process: subprocess.Popen | None = None
         self._starting = threading.Lock()
-        self.turn = threading.Lock()  # held for the whole of one completion: requests queue here
+        # Held for the whole of one completion: requests queue here. Re-entrant, so a caller may hold it across
+        # several completions of one operation (the web UI does, to show the drafter a place in the queue).
+        self.turn = threading.RLock()
 
     @property
     def base_url(self) -> str:
