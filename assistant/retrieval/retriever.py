@@ -67,12 +67,14 @@ class Retriever:
         self.candidates = candidates
         self._prepared = prepare is None
         self.visible: Callable[[dict], bool] | None = None  # a view's rule for which rows it may see
+        self._seen: tuple[Corpus, np.ndarray] | None = None  # that rule applied to the corpus last searched
 
     def scoped(self, visible: Callable[[dict], bool]) -> "Retriever":
         """A view of the same index that sees only the rows whose metadata `visible` accepts (for example,
         one browser's uploads and not another's). The index, its vectors and its BM25 matrix are shared."""
         view = copy.copy(self)
         view.visible = visible
+        view._seen = None
         return view
 
     def search(self, query: str, k: int = 5, *, kind: str | list[str] | None = None, dimension: str | None = None,
@@ -88,7 +90,7 @@ class Retriever:
         corpus = self.lexical.corpus()
         mask = filter_mask(corpus, kind=kind, dimension=dimension, year=year, area=area)
         if self.visible is not None:
-            seen = np.array([1.0 if self.visible(meta) else 0.0 for meta in corpus.metadatas], dtype=np.float32)
+            seen = self._visible_rows(corpus)
             mask = seen if mask is None else mask * seen
         n = max(self.candidates, 4 * k)
         rankings: list[list[tuple[str, float]]] = []
@@ -103,6 +105,13 @@ class Retriever:
             ranked = [(i, round(s, 4)) for i, s in rankings[0]]
         known = [(row_id, score) for row_id, score in ranked if row_id in corpus.position]  # rows written since load
         return [self._passage(corpus, row_id, score) for row_id, score in known[:k]]
+
+    def _visible_rows(self, corpus: Corpus) -> np.ndarray:
+        """1.0 for the rows this view may see; worked out once per corpus, not on every search."""
+        if self._seen is None or self._seen[0] is not corpus:
+            self._seen = (corpus, np.array([1.0 if self.visible(meta) else 0.0 for meta in corpus.metadatas],
+                                           dtype=np.float32))
+        return self._seen[1]
 
     def get(self, passage_id: str) -> Passage | None:
         """A passage by its id (to show a cited source), or None."""
