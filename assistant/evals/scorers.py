@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 
-from ..factguard import PERSON, PERSON_STOP, SLOT
+from ..factguard import DOCUMENT, PERSON, PERSON_STOP, SLOT
 from ..tokens import count_tokens
 
 
@@ -56,7 +56,6 @@ SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 MARKED = re.compile(r"([^\[\]\n]+?)((?:\[\d+\])+)")
 SUPPORT_MIN = 0.5  # see citation_validity
 FIGURE = re.compile(r"\d+(?:\.\d+)?%?")  # on text after _normal: no grouping commas, half-width
-TITLE = re.compile(r"《[^《》]{2,40}》")
 
 
 def bigrams(text: str) -> set[str]:
@@ -138,7 +137,7 @@ def mentions(text: str) -> list[str]:
     """Figures, 《titles》 and “X同志” names in the text, outside 〔待补〕 slots."""
     text = _normal(SLOT.sub("", text))
     found = FIGURE.findall(text)
-    found += TITLE.findall(text)
+    found += DOCUMENT.findall(text)
     found += [f"{name}同志" for name in PERSON.findall(text)
               if name not in PERSON_STOP and not any(name.endswith(w) for w in PERSON_STOP)]
     return found
