@@ -136,7 +136,7 @@ class Editing:
             finding["section_line"] = span.line_in_section(finding["line"]) if span else None
         self.store.update(owner, session_id, report={**report, "version": session.head, "at": time.time()})
         s = report["summary"]
-        top = [f"· {f['message']}" for f in report["findings"] if f["severity"] == Severity.BLOCKER.value][:5]
+        top = top_blockers(report)
         return Outcome(f"检查完成：必须修改 {s['blocker']} 处，重要 {s['major']} 处，提示 {s['minor']} 处。"
                        "右侧“检查”中按级别列出，点一条可跳到对应的一节。" + ("\n" + "\n".join(top) if top else ""))
 
@@ -164,10 +164,15 @@ class Editing:
             path, report = self.workbench.export(parse(text), out, notice=notice, kind=kind, force=force)
         except ExportBlocked as blocked:
             report = blocked.report.to_dict()
-            top = [f"· {f['message']}" for f in report["findings"] if f["severity"] == Severity.BLOCKER.value][:5]
+            top = top_blockers(report)
             return Outcome(f"没有导出：材料中还有 {report['summary']['blocker']} 处必须修改的问题（右侧“检查”中可逐条查看）。"
                            "改好后再导出；只需要一份草稿时，勾选“导出”页的“仍然导出”，或说“仍然导出Word”。\n" + "\n".join(top))
         self.store.update(owner, session_id, export=str(path))
         blockers = report.summary["blocker"]
         note = f"这是草稿：材料中还有 {blockers} 处必须修改的问题，定稿前请先修改。" if blockers else "没有必须修改的问题。"
         return Outcome(f"已导出{'Markdown' if fmt == 'md' else ' Word '}文件“{path.name}”，请在右侧“导出”中下载。{note}")
+
+
+def top_blockers(report: dict, limit: int = 5) -> list[str]:
+    """The first blocker findings of a report dict, one “· message” line each, for a chat reply."""
+    return [f"· {f['message']}" for f in report["findings"] if f["severity"] == Severity.BLOCKER.value][:limit]
