@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from ui.material import render, section_keys, split
+from assistant.material import render, section_keys, split
 from ui.sessions import MIGRATIONS, SessionNotFound, SessionStore
 
 

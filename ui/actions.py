@@ -15,7 +15,7 @@ from assistant.notices import NoticeSpec
 from assistant.numbering import int_to_cn
 from assistant.operations.whole import case_part, rectification_part, title_for
 
-from . import material
+from assistant import material
 from .proposals import Proposal
 from .routing import Intent, RouteContext
 from .sessions import Session, SessionStore

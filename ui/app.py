@@ -10,7 +10,9 @@ from collections.abc import Callable
 
 import gradio as gr
 
-from . import material, panels
+from assistant import material
+
+from . import panels
 from .layout import CSS, SEVERITIES, build_layout
 from .services import Services
 from .sessions import SessionStore

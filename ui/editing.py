@@ -17,7 +17,7 @@ from assistant.operations.catalog import Facts
 from assistant.rubric import Severity
 from assistant.workbench import ExportBlocked
 
-from . import material
+from assistant import material
 from .actions import Outcome
 from .files import safe_name
 from .proposals import Proposal, apply

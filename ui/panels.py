@@ -10,7 +10,7 @@ import gradio as gr
 
 from assistant.numbering import int_to_cn
 
-from . import material
+from assistant import material
 from .layout import SEVERITIES
 from .proposals import Proposal
 from .services import Services

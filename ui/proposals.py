@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from assistant.notices import NoticeSpec
 
-from . import material
+from assistant import material
 
 
 @dataclass

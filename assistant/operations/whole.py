@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..document import ROLE_LABELS, PartRole, parse
 from ..errors import InputError
+from ..material import strip_heading
 from ..notices import NoticeSpec
 from ..numbering import int_to_cn
 from .base import OperationResult, StepLog
@@ -19,10 +20,12 @@ def title_for(notice: NoticeSpec, org: str, kind: str) -> str:
     return f"{org}{year}民主生活会个人对照检查材料"
 
 
-def draft_opening(notice: NoticeSpec, *, org: str, kind: str, facts: Facts) -> OperationResult:
-    """Basis, theme, preparation figures (from the facts or slots), the areas and the closing formula."""
+def draft_opening(notice: NoticeSpec, *, org: str, kind: str, facts: Facts, sucai=None) -> OperationResult:
+    """Basis, theme, preparation figures (from the facts, else counted from the 素材, else slots), where the
+    problems came from, the areas and the closing formula."""
+    counted = sucai_counts(sucai)
     study = facts.number_for("学习研讨", "集中学习", "研讨", unit="次") or SLOT.format("次数")
-    opinions = facts.number_for("征求意见", "意见建议", unit="条") or SLOT.format("条数")
+    opinions = facts.number_for("征求意见", "意见建议", unit="条") or counted.get("opinion") or SLOT.format("条数")
     talks = facts.number_for("谈心谈话", unit="人次") or SLOT.format("人次")
     subject = "班子" if kind == "banzi" else "我"
     year = f"{notice.year}年度" if notice.year else "本年度"
@@ -30,12 +33,29 @@ def draft_opening(notice: NoticeSpec, *, org: str, kind: str, facts: Facts) -> O
     areas = len(notice.areas)
     text = (f"按照《关于认真开好{year}民主生活会的通知》要求，{org}{'领导班子' if kind == 'banzi' else ''}{theme}"
             f"认真做好会前各项准备工作：开展集中学习研讨{study}次，广泛征求意见建议{opinions}条，开展谈心谈话{talks}人次。"
-            f"{subject}对照通知提出的{int_to_cn(areas) if areas <= 10 else areas}个方面，对学习研讨中查摆、调研发现、群众反映、"
-            f"谈心谈话指出的问题进行了全面梳理，深刻剖析问题根源，研究制定整改措施。现将对照检查情况报告如下：")
+            f"{subject}对照通知提出的{int_to_cn(areas) if areas <= 10 else areas}个方面，"
+            f"{sources_clause(counted)}进行了全面梳理，深刻剖析问题根源，研究制定整改措施。现将对照检查情况报告如下：")
     result = OperationResult("draft_opening", text, marked_text=text, steps=[StepLog("template", "template")])
     if "〔待补" in text:
         result.warnings.append("开头中的会前准备数字请按实际填写（可在事实中写明“学习研讨6次”等）")
     return result
+
+
+SOURCE_WORDS = (("opinion", "征求到的意见建议{}条"), ("talk", "谈心谈话中指出的问题{}个"), ("finding", "学习研讨和调研中查摆的问题{}个"),
+                ("feedback", "巡察审计反馈的问题{}个"))
+
+
+def sucai_counts(sucai) -> dict[str, str]:
+    """How many of each kind the drafter gathered (merged opinions counted as often as they were raised)."""
+    if sucai is None:
+        return {}
+    return {kind: str(sum(e.count for e in sucai.of_kind(kind))) for kind, _ in SOURCE_WORDS if sucai.of_kind(kind)}
+
+
+def sources_clause(counted: dict[str, str]) -> str:
+    if not counted:
+        return "对学习研讨中查摆、调研发现、群众反映、谈心谈话指出的问题"
+    return "对" + "、".join(words.format(counted[kind]) for kind, words in SOURCE_WORDS if kind in counted)
 
 
 def rectification_part(number: int, facts: Facts) -> str:
@@ -87,3 +107,50 @@ class SectionReviser:
         if outcome.log.outcome in ("error", "fallback"):
             result.warnings.append(f"没有改成（{outcome.log.note}），原文保持不变")
         return result
+
+
+def rectification_from_ledger(ledger: list, facts: Facts, kind: str) -> str:
+    """上年度整改落实情况 from last year's ledger entries: how many found, how many done, what is still open
+    and why (the reason as the ledger gives it, or a slot). A figure in the facts wins over the count of
+    ledger lines, which may be a partial list."""
+    if not ledger:
+        return strip_heading(rectification_part(1, facts))
+    subject = "班子" if kind == "banzi" else "我"
+    open_items = [entry for entry in ledger if entry.is_open]
+    total = facts.number_for("上年度", "查摆问题", unit="个") or str(len(ledger))
+    done = facts.number_for("已完成", "完成整改", "整改完成", unit="个") or str(len(ledger) - len(open_items))
+    text = (f"对上年度民主生活会查摆的{total}个问题，{subject}逐项明确整改措施、责任人和完成时限，"
+            f"已完成整改{done}个。")
+    finished = [entry for entry in ledger if not entry.is_open][:2]
+    if finished:
+        text += "其中，" + "；".join(_ledger_clause(entry) for entry in finished) + "。"
+    if open_items:
+        text += f"仍在推进的{len(open_items)}个问题：" + "；".join(
+            f"{int_to_cn(i)}是{_ledger_clause(entry)}" for i, entry in enumerate(open_items, start=1)) + "。"
+        text += f"对这些问题，{subject}将逐项明确时间节点，持续推进、跟踪问效，确保整改到位。"
+    return text
+
+
+def _ledger_clause(entry) -> str:
+    clause = entry.text.rstrip("。；;")
+    if entry.measure:
+        clause += f"，{entry.measure.rstrip('。；;')}"
+    status = entry.status.strip()
+    if entry.is_open and not status:
+        status = "〔待补：进展和未完成的原因〕"
+    return f"{clause}（{status}）" if status else clause
+
+
+def case_from_entries(cases: list, problems: list[dict], kind: str) -> str:
+    """反面典型案例剖析 from the case the drafter named, tied back to this unit's own problems (对照查找、
+    以案促改). Without a named case it stays a slot."""
+    if not cases:
+        return strip_heading(case_part(1))
+    subject = "班子" if kind == "banzi" else "我"
+    story = "；".join(entry.text.rstrip("。；") for entry in cases)
+    mine = [p["headline"] for p in problems if p.get("origin") == "sucai"][:2]
+    tie = ("对照查找，" + subject + "在" + "、".join(f"“{h}”" for h in mine) + "等方面的问题，与案件暴露出的"
+           "纪律规矩意识淡化有相通之处，必须警惕、防微杜渐。") if mine else \
+        f"对照查找，{subject}在〔待补：对照案例查找出的自身问题〕方面还有差距。"
+    return (f"{story}。这一案例深刻警示我们，理想信念一旦动摇、纪律规矩一旦松弛，就会一步步滑向违纪违法的深渊。"
+            f"{tie}{subject}将以案为鉴、以案促改，举一反三查找廉政风险点，〔待补：结合案例开展警示教育的具体安排〕。")

@@ -1,15 +1,18 @@
-"""The material as named sections, the shape the web chat edits: title, opening, the parts the notice
-requires, one section per area, causes and measures. Part headings (一、二、…) are added when the sections
-are joined, numbered by which parts are present, so the drafter never renumbers by hand."""
+"""The one place that knows a material's parts, their order and their numbering.
+
+A material is a dict of named sections: title, opening, the parts the notice requires (上年度整改, 案例剖析),
+one section per area, causes and measures. Part headings (一、二、…) are added when the sections are
+joined, numbered by which parts are present, so nobody renumbers by hand. The web chat edits these
+sections; the whole-material drafting fills them and joins them here; `split` reads a pasted material back."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from assistant.document import PartRole, parse
-from assistant.notices import NoticeSpec
-from assistant.numbering import int_to_cn
+from .document import PartRole, parse
+from .notices import NoticeSpec
+from .numbering import int_to_cn
 
 PART_TITLES = {"rectification": "上年度民主生活会整改落实情况", "problems": "存在的主要问题",
                "case": "反面典型案例剖析", "causes": "产生问题的原因剖析", "measures": "下步整改措施"}

@@ -1,0 +1,173 @@
+"""Causes and measures for the unit's own problems, and the problem → cause → measure map.
+
+Retrieval ranks the cause dimensions of each drafted problem (the analyze votes); the dimensions the
+unit's problems lean on most are chosen, 4–6 of them, every area's leading one included. Each cause is
+written by the model from the bank's cause (the root, in the genre's words) and the problems it explains;
+each measure answers named problems, with owner and deadline from the facts or as slots. At least one
+measure answers every area.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from ..numbering import int_to_cn
+from ..rubric.lexicon import DIMENSION_LABELS
+from .areas import VOICE
+from .base import CitationBook, OperationResult
+from .catalog import DIMENSION_ORDER, Facts
+
+BANK_WEIGHT = 0.5  # a bank suggestion counts for less than a problem the unit raised itself
+OWNER_FACT = re.compile(r"责任|牵头|负责|分管|月底前|年底前|时限|之前完成")
+SLOT_OWNER, SLOT_DEADLINE = "〔待补：责任人〕", "〔待补：完成时限〕"
+OWNER = re.compile(r"责任(?:人|领导|部门)[：:]\s*([^；;。]+)")
+DEADLINE = re.compile(r"(?:完成)?时限[：:]\s*([^；;。]+)")
+
+
+def subject(kind: str) -> str:
+    return "班子" if kind == "banzi" else "我"
+
+
+def problem_lines(problems: list[dict]) -> str:
+    return "\n".join(f"- 第{int_to_cn(p['area'])}个方面：{p['headline']}" for p in problems)
+
+
+def numbered(ordinal: str):
+    def check(text: str) -> str | None:
+        if not text.startswith(ordinal):
+            return f"要以“{ordinal}”开头"
+        if not 40 <= len(text) <= 360:
+            return "写3至4句话，不超过200字"
+        if "\n" in text.strip():
+            return "只写一段"
+        return None
+
+    return check
+
+
+def renumber(ordinal: str):
+    def fix(text: str) -> str:
+        text = text.strip().split("\n")[0].strip()
+        return ordinal + re.sub(r"^[（(][一二三四五六七八九十]+[）)]\s*", "", text)
+
+    return fix
+
+
+class RootsWriter:
+    def __init__(self, *, analyst, step) -> None:
+        self.analyst = analyst
+        self.step = step
+
+    def write(self, problems: list[dict], *, kind: str, facts: Facts, count: tuple[int, int] = (4, 6),
+              book: CitationBook | None = None) -> OperationResult:
+        book = book or CitationBook()
+        result = OperationResult("causes_and_measures", "")
+        ranked_by_problem, near = self.rank(problems)
+        dimensions = self.choose(problems, ranked_by_problem, count)
+        owner_facts = "；".join(line for line in facts.lines if OWNER_FACT.search(line)) or "（没有提供）"
+        causes, measures, used_causes, used_measures = [], [], set(), set()
+        for dimension in dimensions:
+            explained = [p for p in problems if dimension in ranked_by_problem[p["id"]][:2]] or \
+                        [p for p in problems if dimension in ranked_by_problem[p["id"]]][:3]
+            cause = self.analyst.best_cause(dimension, kind, near, used_causes)
+            if cause is None:
+                continue
+            used_causes.add(cause["id"])
+            causes.append(self._cause(len(causes) + 1, dimension, cause, explained, kind, book, result))
+            measure = self.analyst.best_measure(cause, kind, used_measures)
+            if measure is not None:
+                used_measures.add(measure["id"])
+                measures.append(self._measure(len(measures) + 1, measure, explained, causes[-1]["id"], kind,
+                                              owner_facts, book, result))
+        covered = {p["area"] for m in measures for p in problems if p["id"] in m["problems"]}
+        for area in sorted({p["area"] for p in problems} - covered):
+            mine = [p for p in problems if p["area"] == area]
+            dimension = ranked_by_problem[mine[0]["id"]][0] if ranked_by_problem[mine[0]["id"]] else "discipline"
+            cause = self.analyst.best_cause(dimension, kind, near)
+            measure = self.analyst.best_measure(cause, kind, used_measures) if cause else None
+            if measure is None:
+                continue
+            used_measures.add(measure["id"])
+            link = next((c["id"] for c in causes if c["dimension"] == dimension), causes[0]["id"] if causes else "")
+            measures.append(self._measure(len(measures) + 1, measure, mine, link, kind, owner_facts, book, result))
+        result.text = "\n".join([*(c["text"] for c in causes), *(m["text"] for m in measures)])
+        result.marked_text = result.text
+        result.citations = book.citations
+        result.data = {"causes": causes, "measures": measures}
+        return result
+
+    def rank(self, problems: list[dict]) -> tuple[dict[str, list[str]], list]:
+        """Each problem's dimensions, strongest first: retrieval votes for the unit's own problems, the
+        bank's labels for bank suggestions."""
+        ranked, near = {}, []
+        for problem in problems:
+            if problem["origin"] == "bank" and problem["dimensions"]:
+                ranked[problem["id"]] = list(problem["dimensions"])
+                continue
+            scores, near_causes = self.analyst.rank_dimensions(problem["text"])
+            near.extend(near_causes)
+            ranked[problem["id"]] = [s.id for s in scores] or list(problem["dimensions"])
+        return ranked, near
+
+    @staticmethod
+    def choose(problems: list[dict], ranked: dict[str, list[str]], count: tuple[int, int]) -> list[str]:
+        totals: dict[str, float] = defaultdict(float)
+        leading: dict[int, str] = {}
+        for problem in problems:
+            weight = BANK_WEIGHT if problem["origin"] == "bank" else 1.0
+            for rank, dimension in enumerate(ranked[problem["id"]][:3]):
+                totals[dimension] += weight / (rank + 1)
+            if ranked[problem["id"]] and problem["origin"] == "sucai":
+                leading.setdefault(problem["area"], ranked[problem["id"]][0])
+        chosen = list(dict.fromkeys(leading.values()))
+        for dimension in sorted(totals, key=lambda d: -totals[d]):
+            if len(chosen) >= count[0]:
+                break
+            if dimension not in chosen:
+                chosen.append(dimension)
+        chosen = sorted(chosen, key=lambda d: -totals[d])[: count[1]]
+        return [d for d in DIMENSION_ORDER if d in chosen]
+
+    def _cause(self, number, dimension, cause, explained, kind, book, result) -> dict:
+        ordinal = f"（{int_to_cn(number)}）"
+        n = book.cite(cause["id"], "原因参考库", cause["title"])
+        headlines = "、".join(f"“{p['headline']}”" for p in explained[:3])
+        fallback = (f"{ordinal}{cause['title']}。{cause['text']}"
+                    + (f"{headlines}等问题，根子就在这里。" if headlines else ""))
+        values = {"voice": VOICE[kind], "ordinal": ordinal, "dimension": DIMENSION_LABELS[dimension],
+                  "cause": f"{cause['title']}。{cause['text']}", "problems": problem_lines(explained) or "（无）"}
+        outcome = self.step.run("causes_and_measures", "cause_for_problems", values,
+                                sources=[values["cause"], values["problems"]], fallback=fallback,
+                                validate=numbered(ordinal), repair=renumber(ordinal))
+        result.steps.append(outcome.log)
+        if outcome.log.outcome in ("error", "fallback"):
+            result.warnings.append(f"原因{ordinal}模型生成未成功（{outcome.log.note}），已采用参考库原文，请修改")
+        return {"id": f"c{number}", "dimension": dimension, "text": outcome.text, "bank": cause["id"],
+                "problems": [p["id"] for p in explained], "citation": n}
+
+    def _measure(self, number, measure, answered, cause_id, kind, owner_facts, book, result) -> dict:
+        ordinal = f"（{int_to_cn(number)}）"
+        n = book.cite(measure["id"], "措施参考库", measure["title"])
+        headlines = "、".join(f"“{p['headline']}”" for p in answered[:3])
+        fallback = f"{ordinal}{measure['title']}。针对{headlines or '上述'}等问题，{measure['text']}"
+        values = {"voice": VOICE[kind], "ordinal": ordinal, "measure": f"{measure['title']}。{measure['text']}",
+                  "problems": problem_lines(answered) or "（无）", "facts": owner_facts}
+
+        def with_owner(text: str) -> str:
+            text = renumber(ordinal)(text)
+            if not OWNER.search(text):
+                text = f"{text.rstrip('。')}。责任人：{SLOT_OWNER}；完成时限：{SLOT_DEADLINE}。"
+            return text
+
+        outcome = self.step.run("causes_and_measures", "measure_for_problems", values,
+                                sources=[values["measure"], values["problems"], owner_facts], fallback=with_owner(fallback),
+                                validate=numbered(ordinal), repair=with_owner)
+        result.steps.append(outcome.log)
+        if outcome.log.outcome in ("error", "fallback"):
+            result.warnings.append(f"措施{ordinal}模型生成未成功（{outcome.log.note}），已采用参考库原文，请修改")
+        owner, deadline = OWNER.search(outcome.text), DEADLINE.search(outcome.text)
+        return {"id": f"m{number}", "text": outcome.text, "bank": measure["id"], "cause": cause_id,
+                "problems": [p["id"] for p in answered], "areas": sorted({p["area"] for p in answered}),
+                "owner": owner.group(1).strip() if owner else SLOT_OWNER,
+                "deadline": deadline.group(1).strip() if deadline else SLOT_DEADLINE, "citation": n}

@@ -1,0 +1,101 @@
+"""Sorting the drafter's problem entries into the notice's areas.
+
+Retrieval votes: the bank problems nearest an entry vote for the areas they are labelled with (closer
+ones weigh more), and the wording the entry shares with each area title adds a little. The model only
+breaks a near tie, when one is given. Every entry gets an area and a confidence; a low one is flagged for
+the drafter to look at, never dropped.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from ..notices import NoticeLibrary, NoticeSpec, containment
+from .model import Entry, Sucai
+
+NEIGHBOURS = 10
+TITLE_WEIGHT = 1.5  # a title containing all of an entry's wording counts like the nearest bank problem
+LOW_CONFIDENCE = 0.45  # the winning area's share of the votes below which the drafter is asked to look
+THEME_WEIGHT = 0.5  # a neighbour labelled for other years only votes through its theme
+TIE_MARGIN = 0.1  # shares this close are a tie the model may break
+
+TieBreaker = Callable[[str, list[tuple[int, str]]], int | None]
+
+
+class AreaSorter:
+    def __init__(self, *, retriever, catalog, notices: NoticeLibrary | None = None,
+                 tie_breaker: TieBreaker | None = None) -> None:
+        self.retriever = retriever
+        self.catalog = catalog
+        self.notices = notices
+        self.tie_breaker = tie_breaker
+
+    def sort(self, notice: NoticeSpec, sucai: Sucai, *, keep_placed: bool = True) -> Sucai:
+        """Give every problem entry an area (entries the drafter placed by hand keep theirs)."""
+        labels = self.area_labels(notice)
+        for entry in sucai.problems:
+            if keep_placed and entry.area is not None and entry.confidence >= 1.0:
+                continue
+            self.place(notice, entry, labels)
+        return sucai
+
+    def place(self, notice: NoticeSpec, entry: Entry, labels: dict[str, int] | None = None) -> Entry:
+        votes = self.votes(notice, entry.text, labels if labels is not None else self.area_labels(notice))
+        total = sum(votes.values())
+        if not total:
+            entry.area, entry.confidence, entry.flagged = 1, 0.0, True
+            return entry
+        ranked = sorted(votes.items(), key=lambda item: -item[1])
+        (best, top), second = ranked[0], (ranked[1] if len(ranked) > 1 else (None, 0.0))
+        share = top / total
+        if second[0] is not None and (top - second[1]) / total < TIE_MARGIN and self.tie_breaker:
+            options = [(area, notice.areas[area - 1].title) for area in (best, second[0])]
+            chosen = self.tie_breaker(entry.text, options)
+            if chosen in (best, second[0]):
+                best, share = chosen, votes[chosen] / total
+        entry.area, entry.confidence = best, round(share, 3)
+        entry.flagged = share < LOW_CONFIDENCE
+        return entry
+
+    def votes(self, notice: NoticeSpec, text: str, labels: dict[str, int]) -> dict[int, float]:
+        """Nearest bank problems labelled for this notice vote for their area; those labelled only for other
+        years vote, more weakly, for the areas where this notice's labelled problems share their theme."""
+        votes: dict[int, float] = defaultdict(float)
+        themes = self.theme_areas(labels)
+        for rank, passage in enumerate(self.retriever.search(text, NEIGHBOURS, kind="problem")):
+            entry = self.catalog.get(passage.id) or {}
+            areas = {labels[ref] for ref in entry.get("area_titles", []) if ref in labels}
+            for area in areas:
+                votes[area] += 1.0 / (rank + 1)
+            if not areas:
+                spread = themes.get(entry.get("area_theme"), {})
+                for area, share in spread.items():
+                    votes[area] += THEME_WEIGHT * share / (rank + 1)
+        for area in notice.areas:
+            wording = max(containment(title, text) for title in [area.title, *area.variants])
+            votes[area.index] += TITLE_WEIGHT * wording * wording
+        return {area: score for area, score in votes.items() if score > 0}
+
+    def theme_areas(self, labels: dict[str, int]) -> dict[str, dict[int, float]]:
+        """For each bank theme, how this notice's labelled problems of that theme spread over its areas."""
+        counts: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+        for entry in self.catalog.of_bank("problems"):
+            for ref in entry.get("area_titles", []):
+                if ref in labels:
+                    counts[entry.get("area_theme")][labels[ref]] += 1
+        return {theme: {area: n / sum(spread.values()) for area, n in spread.items()} for theme, spread in counts.items()}
+
+    def area_labels(self, notice: NoticeSpec) -> dict[str, int]:
+        """Bank labels ("2024:2") → this notice's area. A pasted notice borrows the labels of the preset
+        areas its titles match, so a pasted 2024 notice sorts as well as the preset."""
+        if notice.source == "preset":
+            return {f"{notice.id}:{area.index}": area.index for area in notice.areas}
+        labels: dict[str, int] = {}
+        presets = self.notices.all() if self.notices else []
+        for area in notice.areas:
+            for preset in presets:
+                match, _ = preset.match_area(area.title)
+                if match is not None:
+                    labels.setdefault(f"{preset.id}:{match.index}", area.index)
+        return labels
