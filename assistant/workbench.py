@@ -86,6 +86,29 @@ class Workbench:
     def retriever(self):
         return self.knowledge().retriever
 
+    # ---- 素材 ----------------------------------------------------------------------------------------
+    def load_sucai(self, paths) -> "Sucai":
+        """Every file's entries in one list, near-duplicates across files merged."""
+        from .sucai import Sucai
+        from .sucai.importers import read_sucai
+
+        sucai = Sucai()
+        for path in paths:
+            sucai.extend(read_sucai(path, max_bytes=self.settings.max_ingest_bytes))
+        sucai.merge_duplicates()
+        if not sucai.entries:
+            raise InputError("素材文件中没有可用的内容", hint="每行写一条，或用带“意见建议内容”“问题”等表头的表格")
+        return sucai
+
+    def sort_sucai(self, notice: NoticeSpec, sucai):
+        """The problem entries sorted into the notice's areas by retrieval alone (no model is started)."""
+        from .operations.catalog import Catalog
+        from .sucai.sorting import AreaSorter
+
+        sorter = AreaSorter(retriever=self.retriever(), catalog=Catalog(self.settings.knowledge_dir / "banks"),
+                            notices=self.notices)
+        return sorter.sort(notice, sucai)
+
     # ---- drafting ----------------------------------------------------------------------------------
     def operations(self, *, model=None, log: bool = True, prompt_versions: dict[str, str] | None = None,
                    progress=None):
@@ -102,7 +125,7 @@ class Workbench:
         return Operations(settings=self.settings, model=model, retriever=self.retriever(),
                           catalog=Catalog(self.settings.knowledge_dir / "banks"),
                           prompts=PromptLibrary(PROJECT_ROOT / "prompts"), logbook=logbook,
-                          prompt_versions=prompt_versions)
+                          prompt_versions=prompt_versions, notices=self.notices)
 
     # ---- checking and export -----------------------------------------------------------------------
     def check(self, doc: Document, *, notice: NoticeSpec | None = None, kind: str | None = None) -> Report:
