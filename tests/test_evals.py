@@ -14,7 +14,7 @@ from assistant.config import PROJECT_ROOT, Settings
 from assistant.errors import InputError
 from assistant.evals import scorers as S
 from assistant.evals.cache import CachingModel
-from assistant.evals.dataset import check_families, load_samples
+from assistant.evals.dataset import check_families, load_samples, load_units
 from assistant.evals.judge import PairwiseJudge
 from assistant.evals.runner import Runner, resolve_versions
 from assistant.evals.summary import compare
@@ -184,6 +184,25 @@ def test_datasets_load_as_samples():
     assert check_families(["drafting,analyze", "analyze"]) == ["drafting", "analyze"]
     with pytest.raises(InputError):
         check_families(["nonsense"])
+
+
+def test_sucai_units_load_with_the_raw_row_as_input(tmp_path):
+    units = load_units()
+    assert len(units) == 12 and {u.family for u in units} == {"sucai"}
+    inline = units[0]
+    assert inline.input["sucai"] == inline.target["entries"] and inline.target["group"] == inline.input["group"]
+    workbook = next(u for u in units if "sucai_file" in u.input)
+    assert workbook.target["entries"] == workbook.input["expected"]
+    assert workbook.metadata["sucai_path"].endswith(workbook.input["sucai_file"])
+    row = {"id": "u01", "notice": "2024", "kind": "banzi", "org": "某局", "group": "2024-banzi",
+           "sucai_file": "sucai/missing.xlsx", "expected": []}
+    (tmp_path / "sucai.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="素材文件不存在"):
+        load_units(folder=tmp_path)
+    del row["sucai_file"]
+    (tmp_path / "sucai.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="缺少字段：sucai 或 sucai_file"):
+        load_units(folder=tmp_path)
 
 
 def test_compare_flags_regressions_beyond_the_tolerance():
