@@ -244,7 +244,8 @@ def entries_reached(material: str, entries: list[dict]) -> Score:
         return Score(1.0, True, "素材中没有问题类条目")
     missed = [e for e in problems if not any(_has_mark(m, corpus) for m in e.get("marks", []))]
     value = (len(problems) - len(missed)) / len(problems)
-    shown = "、".join(f"“{(e.get('marks') or [e['text'][:10]])[0]}”" for e in missed[:3]) + ("等" if len(missed) > 3 else "")
+    shown = "、".join(f"“{(e.get('marks') or [e['text'][:10]])[0]}”" for e in missed[:3])
+    shown += "等" if len(missed) > 3 else ""
     return Score(value, value >= REACHED_MIN, f"{len(problems) - len(missed)}/{len(problems)}条问题素材写入材料" +
                  (f"；未见：{shown}" if missed else ""))
 
@@ -256,7 +257,8 @@ def sort_accuracy(predicted: dict[str, int | None], expected: dict[str, int]) ->
     wrong = [(key, predicted.get(key), area) for key, area in expected.items() if predicted.get(key) != area]
     value = (len(expected) - len(wrong)) / len(expected)
     shown = "、".join(f"{key}{'未归类' if got is None else f'归入第{got}方面'}（应为第{area}方面）"
-                     for key, got, area in wrong[:3]) + ("等" if len(wrong) > 3 else "")
+                     for key, got, area in wrong[:3])
+    shown += "等" if len(wrong) > 3 else ""
     return Score(value, value >= SORT_MIN, f"{len(expected) - len(wrong)}/{len(expected)}条归入预期方面" +
                  (f"；{shown}" if wrong else ""))
 
