@@ -125,6 +125,14 @@ def test_pasted_text_without_headings_is_classified_and_repeats_merged():
     assert sucai.entries[0].source == "会前素材"
 
 
+def test_alike_lines_with_different_figures_are_not_merged():
+    sucai = parse_sucai_text("2023年受理群众投诉2100件，其中31件超期办结\n2024年受理群众投诉2316件，其中46件超期办结\n"
+                             "班子成员全年到基层调研仅3次\n班子成员全年到基层调研只有3次\n")
+    assert sucai.fact_lines() == ["2023年受理群众投诉2100件，其中31件超期办结", "2024年受理群众投诉2316件，其中46件超期办结",
+                                  "班子成员全年到基层调研仅3次"]
+    assert sucai.entries[2].count == 2
+
+
 def test_opinion_sheet_kinds_sources_and_merged_duplicates():
     sucai = read_sucai(SUCAI / "征求意见汇总.xlsx")
     assert {entry.kind for entry in sucai.entries} == {"opinion"}  # from the title row, not the wording

@@ -163,7 +163,10 @@ class Sucai:
 
 
 def _same_group(a: Entry, b: Entry) -> bool:
-    return (a.is_problem and b.is_problem) or a.kind == b.kind
+    """Entries that may be folded together: both problems or of one kind, and not stating different figures
+    ("2023年受理投诉2100件" and "2024年受理投诉2316件" are two facts, however alike their wording)."""
+    same_kind = (a.is_problem and b.is_problem) or a.kind == b.kind
+    return same_kind and sorted(re.findall(r"\d+(?:\.\d+)?", a.text)) == sorted(re.findall(r"\d+(?:\.\d+)?", b.text))
 
 
 def bigrams(text: str) -> set[str]:
