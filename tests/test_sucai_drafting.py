@@ -213,11 +213,11 @@ def test_owner_and_deadline_come_from_the_facts(make_ops, notices):
 
 def test_parts_are_numbered_by_the_material_model_for_a_notice_without_extra_parts(make_ops, notices):
     ops, _ = make_ops(FakeModel(default=scripted_writer))
-    result = ops.draft_all(notices.get("2023"), org="临溪县交通运输局", kind="banzi", facts=Facts(),
+    result = ops.draft_all(notices.get("basic"), org="临溪县交通运输局", kind="banzi", facts=Facts(),
                            sucai=unit_sucai())
     headings = [p.heading_line.plain for p in parse(result.text).parts]
     assert headings == ["一、存在的主要问题", "二、产生问题的原因剖析", "三、下步整改措施"]
-    assert result.text == material.render(result.data["sections"], notices.get("2023"))[0]
+    assert result.text == material.render(result.data["sections"], notices.get("basic"))[0]
 
 
 def test_causes_and_measures_for_a_written_draft_cover_every_area(make_ops):

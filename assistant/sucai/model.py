@@ -21,6 +21,7 @@ KIND_LABELS = {
 }
 LABEL_KINDS = {label: kind for kind, label in KIND_LABELS.items()}
 PROBLEM_KINDS = ("opinion", "talk", "finding", "feedback")  # entries that name a shortcoming of the unit
+FILE_PLACE = re.compile(r"\.(?:xlsx|docx|txt|md|markdown|text)\b|粘贴的文字|第\d+行|第\d+段", re.I)
 MERGE_SIMILARITY = 0.6  # character-bigram Jaccard at which two entries say the same thing
 
 
@@ -55,11 +56,17 @@ class Entry:
         return bool(re.search(r"未完成|未整改|未销号|未办结|正在|推进", self.status)
                     or not re.search(r"已完成|已整改|完成整改|已销号|办结", self.status))
 
+    @property
+    def channel(self) -> str:
+        """Where it was raised (座谈会、意见箱、县委巡察组), without the file, sheet and row it was read from."""
+        parts = [p for p in re.split(r"[，,、]", self.source) if p.strip() and not FILE_PLACE.search(p)]
+        return "、".join(dict.fromkeys(p.strip() for p in parts))
+
     def provenance(self) -> str:
         """How the material may speak of it: "征求意见，座谈会，3人次提出"."""
         parts = [self.kind_label]
-        if self.source:
-            parts.append(self.source)
+        if self.channel:
+            parts.append(self.channel)
         if self.count > 1:
             parts.append(f"{self.count}人次提出")
         return "，".join(parts)
