@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     items_per_area_max: int = 3
     causes_min: int = 3
     causes_max: int = 6
+    # 雷同: a sentence is shared when this share of its character bigrams stands in one bank or other sentence.
+    similarity_threshold: float = 0.8
+    similarity_min_chars: int = 20  # shorter sentences (Chinese characters, slots left out) are not compared
 
     def length_bounds(self, kind: str) -> tuple[int, int]:
         if kind == "geren":
