@@ -130,11 +130,9 @@ class SentenceCorpus:
         candidates: set[int] = set()
         for gram in rarest:
             candidates.update(self._index.get(gram, ()))
-        best, best_id = 0, -1
-        for sid in candidates:
-            overlap = len(grams & self._grams[sid])
-            if overlap > best or (overlap == best and sid < best_id):
-                best, best_id = overlap, sid
+        # The largest overlap; the earliest added sentence among equals.
+        best_id, best = max(((sid, len(grams & self._grams[sid])) for sid in candidates),
+                            key=lambda pair: (pair[1], -pair[0]), default=(-1, 0))
         if best < need:
             return None
         return SharedSentence(sentence.text, sentence.line, self._labels[best_id], best / n, self._texts[best_id])

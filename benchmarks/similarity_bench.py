@@ -112,6 +112,11 @@ def main() -> None:
     report = rule()
     rule_ms = median_ms(rule, args.repeat)
     naive_ms = median_ms(lambda: naive(doc.plain_text, bank, others, threshold, min_chars), args.repeat)
+    indexed_others = similarity.SentenceCorpus()
+    for label, other in others:
+        indexed_others.add(other, label)
+    lookup_ms = median_ms(lambda: similarity.compare(doc.plain_text, [bank, indexed_others], threshold=threshold,
+                                                     min_chars=min_chars), args.repeat)
 
     indexed = sorted((f.line, f.excerpt) for f in report.findings if f.line is not None)
     baseline = naive(doc.plain_text, bank, others, threshold, min_chars)
@@ -127,6 +132,7 @@ def main() -> None:
         "shared_share": report.measures["shared_share"],
         "bank_build_ms": round(bank_ms, 1),
         "rule_ms_median": round(rule_ms, 1),
+        "lookup_ms_median": round(lookup_ms, 1),
         "naive_ms_median": round(naive_ms, 1),
         "naive_over_rule": round(naive_ms / rule_ms, 1),
         "repeat": args.repeat,
@@ -138,7 +144,8 @@ def main() -> None:
               f"参考库 {result['bank_sentences']} 句")
         print(f"雷同 {result['shared']} 句（占 {result['shared_share']:.0%}），两种算法结果一致")
         print(f"参考库索引首次建立：{result['bank_build_ms']} ms（之后按目录缓存）")
-        print(f"雷同检查中位数：{result['rule_ms_median']} ms（{args.repeat} 次；目标 < 1000 ms）")
+        print(f"雷同检查中位数：{result['rule_ms_median']} ms（{args.repeat} 次，含为其他材料建索引；目标 < 1000 ms）；"
+              f"其中逐句查找 {result['lookup_ms_median']} ms")
         print(f"逐对比较（基线）中位数：{result['naive_ms_median']} ms；为雷同检查的 {result['naive_over_rule']} 倍")
 
 
