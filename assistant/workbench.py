@@ -135,6 +135,8 @@ class Workbench:
                 others.append((path.name, load_text(path, max_bytes=self.settings.max_input_bytes).text))
             except JianshiError as exc:
                 warnings.append(f"已跳过“{path.name}”：{exc.message}")
+        if not others:
+            warnings.append(f"“{folder}”中没有可比对的其他材料（.txt、.md、.docx），只与参考库比对")
         return others, warnings
 
     def export(self, doc: Document, out: str | Path, *, notice: NoticeSpec | None = None,

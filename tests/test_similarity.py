@@ -197,3 +197,8 @@ def test_against_a_missing_folder_is_a_chinese_error(run, tmp_path):
     assert result.exit_code == 2 and "找不到文件夹" in result.output
     result = run("check", ours, "--against", ours)
     assert result.exit_code == 2 and "不是文件夹" in result.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run("check", ours, "--against", empty, "--json")
+    assert result.exit_code in (0, 1) and "没有可比对的其他材料" in result.stderr
+    assert json.loads(result.stdout)["summary"]["shared_share"] == 0.0
