@@ -20,8 +20,8 @@ from ..config import PROJECT_ROOT
 from ..errors import InputError
 
 DATASETS = PROJECT_ROOT / "evals" / "datasets"
-FAMILIES = ("drafting", "analyze", "revision", "retrieval")
-FAMILY_LABELS = {"drafting": "起草（各方面问题）", "analyze": "原因剖析", "revision": "修改一节", "retrieval": "检索"}
+FAMILIES = ("drafting", "analyze", "revision", "retrieval", "sucai")
+FAMILY_LABELS = {"drafting": "起草（各方面问题）", "analyze": "原因剖析", "revision": "修改一节", "retrieval": "检索", "sucai": "用素材起草全文"}
 INPUTS = {
     "drafting": ("notice", "area", "kind", "org", "facts"),
     "analyze": ("problem", "kind"),
@@ -35,7 +35,8 @@ TARGETS = {
     "retrieval": ("relevant",),
 }
 # The prompt each family's output depends on; None: the family does not call the model.
-PROMPT_OF = {"drafting": "item_rewrite", "analyze": "cause_explain", "revision": "revise_section", "retrieval": None}
+PROMPT_OF = {"drafting": "item_from_sucai", "analyze": "cause_explain", "revision": "revise_section", "retrieval": None,
+             "sucai": "item_from_sucai"}
 SUCAI = "sucai"
 UNIT_FIELDS = ("id", "notice", "kind", "org", "group")
 
@@ -82,6 +83,8 @@ def _rows(path: Path) -> list[tuple[int, dict]]:
 
 
 def load_samples(family: str, *, folder: Path = DATASETS, limit: int | None = None) -> list[Sample]:
+    if family == SUCAI:
+        return load_units(folder=folder, limit=limit)
     path = dataset_path(family, folder)
     samples = []
     for number, row in _rows(path):

@@ -53,6 +53,8 @@ SCORERS: dict[str, ScorerSpec] = {
     "entries_reached": ScorerSpec(1, "问题素材写入率", True),
     "sort_accuracy": ScorerSpec(1, "素材归类准确率", True),
     "blockers_besides_slots": ScorerSpec(1, "待补以外必须修改项", False, False),
+    "bank_share": ScorerSpec(1, "与参考库雷同的句子比例", True, False),
+    "cross_unit_share": ScorerSpec(1, "同一通知不同单位雷同的句子比例", True, False),
 }
 
 CJK = re.compile(r"[^\u4e00-\u9fff]")
@@ -61,7 +63,9 @@ MARKED = re.compile(r"([^\[\]\n]+?)((?:\[\d+\])+)")
 SUPPORT_MIN = 0.5  # see citation_validity
 FIGURE = re.compile(r"\d+(?:\.\d+)?%?")  # on text after _normal: no grouping commas, half-width
 REACHED_MIN = 0.9  # entries_reached: share of the unit's problem entries a material must show
-SORT_MIN = 0.85  # sort_accuracy: share of problem entries sorted to the expected area
+SORT_MIN = 0.85
+BANK_SHARE_MAX = 0.25  # bank_share: share of a material's sentences found (nearly) verbatim in the banks
+CROSS_SHARE_MAX = 0.10  # cross_unit_share: share of sentences another unit's material for the notice has too  # sort_accuracy: share of problem entries sorted to the expected area
 # Placeholders the drafter leaves on purpose: 〔待补：…〕 for a missing fact, 〔参考库建议…〕 where the unit's
 # 素材 had nothing for an area and the bank's wording stands in. Counted elsewhere, never a failure here.
 DELIBERATE_SLOT = re.compile(r"〔(?:待补|参考库建议)")
@@ -282,3 +286,14 @@ def recall_at_k(ranked: list[str], relevant: list[str], k: int = 5) -> Score:
 def reciprocal_rank(ranked: list[str], relevant: list[str]) -> Score:
     rank = next((i for i, r in enumerate(ranked, start=1) if r in relevant), None)
     return Score(1.0 / rank if rank else 0.0, None, f"第一条相关结果排第{rank}" if rank else "没有相关结果")
+
+
+def bank_share(share: float) -> Score:
+    """The share of the material's sentences (≥ 20 characters, headings and slots left out) that the banks
+    hold verbatim or nearly (assistant.similarity); at most 25% passes."""
+    return Score(share, share <= BANK_SHARE_MAX, f"{share:.0%}的句子与参考库雷同")
+
+
+def cross_unit_share(share: float, others: int) -> Score:
+    """The share of the material's sentences that other units' materials for the same notice also have."""
+    return Score(share, share <= CROSS_SHARE_MAX, f"与同一通知的另外{others}份材料雷同的句子占{share:.0%}")
