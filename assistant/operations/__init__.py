@@ -21,7 +21,7 @@ from ..sucai import Sucai
 from ..sucai.sorting import AreaSorter
 from .catalog import Catalog, Facts
 from .causes import CauseAnalyst
-from .from_sucai import SucaiDrafter
+from .from_sucai import BANK_MARK, SucaiDrafter
 from .roots import RootsWriter
 from .whole import SectionReviser, case_from_entries, draft_opening, rectification_from_ledger, title_for
 
@@ -165,7 +165,7 @@ class Operations:
         report_ = run_rubric(parse(result.text), settings=self.settings, notice=notice, kind=kind)
         result.data = {"rubric": report_.to_dict(), "sections": sections, "sucai": sucai.to_list(),
                        "map": {"problems": problems, "causes": roots.data["causes"], "measures": roots.data["measures"]},
-                       "bank_sections": sorted({material.area_key(p["area"]) for p in problems if p["origin"] == "bank"})}
+                       "bank_sections": [key for key, text in sections.items() if BANK_MARK in text]}
         report("完成", total, total)
         result.elapsed_ms = (time.perf_counter() - start) * 1000
         return result
