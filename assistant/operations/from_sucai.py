@@ -110,7 +110,7 @@ class SucaiDrafter:
         for group in theme_groups(entries, themes, self.items_max):
             ordinal = int_to_cn(len(problems) + 1)
             hint = nearest[group[0].id]
-            text = self._item(group, hint, ordinal, area.title, kind, facts, used_facts, result, on_token)
+            text = self._item(group, hint, ordinal, area_index, area.title, kind, facts, used_facts, result, on_token)
             problem = Problem(f"p{area_index}-{len(problems) + 1}", area_index, text, headline_of(text), "sucai",
                               [e.id for e in group], hint["id"] if hint else "", list((hint or {}).get("causes", [])))
             problems.append(problem)
@@ -141,8 +141,8 @@ class SucaiDrafter:
         result.data = {"problems": [p.to_dict() for p in problems]}
         return result
 
-    def _item(self, group: list[Entry], hint: dict | None, ordinal: str, area_title: str, kind: str, facts: Facts,
-              used_facts: set[str], result: OperationResult, on_token) -> str:
+    def _item(self, group: list[Entry], hint: dict | None, ordinal: str, area_index: int, area_title: str, kind: str,
+              facts: Facts, used_facts: set[str], result: OperationResult, on_token) -> str:
         joined = "；".join(e.text for e in group)
         matched = [line for line in facts.example_lines() if line not in used_facts
                    and _overlap(line, joined) >= 0.15][:2]
@@ -156,10 +156,11 @@ class SucaiDrafter:
                                 validate=validate_item(ordinal), repair=repair_item(ordinal, headline),
                                 on_token=on_token)
         result.steps.append(outcome.log)
+        where = f"第{int_to_cn(area_index)}个方面第{ordinal}条"
         if outcome.replaced:
-            result.warnings.append(f"第{ordinal}条中未见于素材的内容已改为待补：{'、'.join(outcome.replaced)}")
+            result.warnings.append(f"{where}中未见于素材的内容已改为待补：{'、'.join(outcome.replaced)}")
         if outcome.log.outcome in ("error", "fallback"):
-            result.warnings.append(f"第{ordinal}条模型生成未成功（{outcome.log.note}），已按素材原文拼成，请修改")
+            result.warnings.append(f"{where}模型生成未成功（{outcome.log.note}），已按素材原文拼成，请修改")
         return outcome.text
 
 
