@@ -102,7 +102,7 @@ class Workbench:
         return Operations(settings=self.settings, model=model, retriever=self.retriever(),
                           catalog=Catalog(self.settings.knowledge_dir / "banks"),
                           prompts=PromptLibrary(PROJECT_ROOT / "prompts"), logbook=logbook,
-                          prompt_versions=prompt_versions)
+                          prompt_versions=prompt_versions, notices=self.notices)
 
     # ---- checking and export -----------------------------------------------------------------------
     def check(self, doc: Document, *, notice: NoticeSpec | None = None, kind: str | None = None) -> Report:
