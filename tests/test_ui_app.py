@@ -585,3 +585,16 @@ def test_drafting_uses_the_sucai_flags_bank_suggestions_and_keeps_the_map(bench,
     view = panels.view(services, ui, dict(state))
     labels = {value: label for label, value in view[ui.section]["choices"]}
     assert labels["area-2"].endswith("（含参考库建议）") and not labels["area-1"].endswith("（含参考库建议）")
+
+
+def test_uploaded_sucai_copies_are_not_kept(tmp_path, monkeypatch):
+    from ui.app import forget_uploads
+
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "cache"))
+    upload = tmp_path / "cache" / "3f9a" / "征求意见汇总.xlsx"
+    upload.parent.mkdir(parents=True)
+    upload.write_bytes(b"PK")
+    elsewhere = tmp_path / "mine.xlsx"
+    elsewhere.write_bytes(b"PK")
+    forget_uploads([str(upload), str(elsewhere)])
+    assert not upload.parent.exists() and elsewhere.exists()  # only Gradio's own copies go

@@ -47,7 +47,7 @@ def build_layout(notice_choices: list[tuple[str, str]]) -> SimpleNamespace:
                 ui.stop = gr.Button("停止", variant="stop", scale=1, min_width=70, elem_id="jianshi-stop")
             gr.Examples(examples=EXAMPLES, inputs=[ui.message], label="可以这样说")
             with gr.Group(elem_id="jianshi-proposal-box"):
-                ui.proposal_label = gr.Markdown("**待采用**：（暂无）")
+                ui.proposal_label = gr.Markdown("**待采用**：（暂无）", elem_id="jianshi-proposal-label")
                 ui.proposal = gr.Textbox(show_label=False, lines=6, max_lines=16, elem_id="jianshi-proposal",
                                          placeholder="我写的内容会先放在这里，您可以修改后再采用")
                 with gr.Row():
