@@ -97,16 +97,26 @@ kind_option = click.option("--kind", type=click.Choice(KINDS), help="材料类�
 @notice_option
 @kind_option
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出检查结果")
+@click.option("--against", "against", metavar="文件夹", type=click.Path(),
+              help="与该文件夹中其他单位的材料（.txt、.md、.docx）逐句比对，找出雷同的句子")
 @click.pass_obj
 @friendly_errors
-def check(bench: Workbench, file: str, notice_ref: str | None, kind: str | None, as_json: bool) -> None:
+def check(bench: Workbench, file: str, notice_ref: str | None, kind: str | None, as_json: bool,
+          against: str | None) -> None:
     """检查材料的结构、格式和内容，列出问题和修改建议。
 
     退出码：0 无“必须修改”项；1 有“必须修改”项；2 用法错误或文件无法读取。
     """
     draft = bench.load_draft(file)
+    others: list[tuple[str, str]] = []
+    if against:
+        others, warnings = bench.load_others(against, skip=file)
+        for warning in warnings:
+            _console(stderr=True).print(f"[yellow]提示：[/]{warning}")
+        if not as_json:
+            _console().print(f"[bold]比对：[/]{against} 中的其他材料 {len(others)} 份")
     notice = bench.resolve_notice(notice_ref, draft.doc)
-    report = bench.check(draft.doc, notice=notice, kind=kind)
+    report = bench.check(draft.doc, notice=notice, kind=kind, others=others)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -172,8 +182,10 @@ def _print_report(report: Report, *, source: str = "", only_blockers: bool = Fal
     if not only_blockers:
         s = report.summary
         verdict = "[bold red]有必须修改的问题[/]" if report.has_blockers else "[bold green]没有必须修改的问题[/]"
-        console.print(f"\n合计：必须修改 {s['blocker']}，重要 {s['major']}，提示 {s['minor']}。{verdict}")
+        shared = report.measures.get("shared_share")
+        shared_note = f"雷同句子占 {shared:.0%}。" if shared is not None else ""
+        console.print(f"\n合计：必须修改 {s['blocker']}，重要 {s['major']}，提示 {s['minor']}。{shared_note}{verdict}")
 from . import cli_knowledge  # noqa: E402,F401  (registers the ingest and search commands)
-from . import cli_drafting  # noqa: E402,F401  (registers analyze, draft and models)
+from . import cli_drafting, cli_sucai  # noqa: E402,F401  (registers analyze, draft, models and sort)
 from . import cli_eval  # noqa: E402,F401  (registers eval)
 from . import cli_ui  # noqa: E402,F401  (registers the ui command)

@@ -80,34 +80,53 @@ def analyze(bench: Workbench, problem: str, kind: str, as_json: bool, no_log: bo
 @click.option("--notice", "notice_ref", required=True, metavar="ID|文件", help="通知年度预设或通知原文文件")
 @click.option("--org", required=True, help="单位名称，如 江川市市场监督管理局")
 @click.option("--kind", type=click.Choice(KINDS), required=True, help="banzi 领导班子 / geren 个人")
-@click.option("--facts", "facts_file", type=click.Path(), help="事实文件：每行一条（数字、事件、时间），起草时只用这些事实")
+@click.option("--facts", "facts_file", type=click.Path(), help="事实文件：每行一条（问题或事实），起草时只用这些内容")
+@click.option("--sucai", "sucai_files", multiple=True, type=click.Path(),
+              help="素材文件（.txt/.md/.docx/.xlsx：征求意见、谈心谈话、查摆问题、上年度整改台账、事实、案例），可多次使用")
 @click.option("-o", "--output", required=True, type=click.Path(), help="输出文件（.md 或 .txt）")
+@click.option("--json", "as_json", is_flag=True, help="另把素材归类和“问题—原因—措施”对应关系以 JSON 输出")
 @no_log_option
 @prompt_option
 @click.pass_obj
 @friendly_errors
-def draft(bench: Workbench, notice_ref: str, org: str, kind: str, facts_file: str | None, output: str,
-          no_log: bool, prompts: tuple[str, ...]) -> None:
-    """按通知逐节起草一份完整材料，并用审读规则检查。"""
+def draft(bench: Workbench, notice_ref: str, org: str, kind: str, facts_file: str | None, sucai_files: tuple[str, ...],
+          output: str, as_json: bool, no_log: bool, prompts: tuple[str, ...]) -> None:
+    """按通知用本单位的素材逐节起草一份完整材料，并用审读规则检查。"""
     out = Path(output)
     if out.suffix.lower() not in (".md", ".txt"):
         raise InputError(f"起草结果只能保存为 .md 或 .txt：“{out.name}”", hint="起草后可用 jianshi export 导出 Word")
     notice = bench.resolve_notice(notice_ref)
     facts = Facts.from_file(facts_file) if facts_file else Facts()
+    sucai = None
+    if sucai_files:
+        from .sucai.importers import sucai_from_facts
+
+        sucai = bench.load_sucai(sucai_files)
+        if facts.lines:  # --facts beside --sucai: its lines join the 素材 as the kinds they read as
+            sucai.extend(sucai_from_facts(facts.lines))
+            sucai.merge_duplicates()
     ops = bench.operations(log=not no_log, prompt_versions=_versions(prompts), progress=_weights_progress())
     console = _console(stderr=True)
     with Progress(TextColumn("[bold]起草"), TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=console) as bar:
         task = bar.add_task("", total=len(notice.areas) + 2)
-        result = ops.draft_all(notice, org=org, kind=kind, facts=facts,
+        result = ops.draft_all(notice, org=org, kind=kind, facts=facts, sucai=sucai,
                                progress=lambda label, done, total: bar.update(task, description=label, completed=done))
     out.write_text(result.text, encoding="utf-8")
     summary = result.data["rubric"]["summary"]
     slots = result.text.count("〔待补")
-    _console().print(f"[green]已写入：[/]{out}（{len(result.text)} 字，待补 {slots} 处；检查：必须修改 {summary['blocker']}，"
+    (console if as_json else _console()).print(f"[green]已写入：[/]{out}（{len(result.text)} 字，待补 {slots} 处；检查：必须修改 {summary['blocker']}，"
                      f"重要 {summary['major']}，提示 {summary['minor']}；用时 {result.elapsed_ms / 1000:.0f} 秒）")
+    bank = result.data["bank_sections"]
+    if bank:
+        console.print(f"[yellow]有{len(bank)}个方面的素材不足，用了参考库建议（文中标有“〔参考库建议，请结合实际核实〕”），"
+                      "请换成本单位的实际问题[/]")
     for warning in result.warnings[:10]:
         console.print(f"[yellow]注意：[/]{warning}")
+    if as_json:
+        click.echo(json.dumps({"output": str(out), "sucai": result.data["sucai"], "map": result.data["map"],
+                               "bank_sections": bank, "summary": summary, "warnings": result.warnings},
+                              ensure_ascii=False, indent=2))
 
 
 @main.command(context_settings=CONTEXT)

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     items_per_area_max: int = 3
     causes_min: int = 3
     causes_max: int = 6
+    # 雷同: a sentence is shared when this share of its character bigrams stands in one bank or other sentence.
+    similarity_threshold: float = Field(default=0.8, gt=0, le=1, description="雷同：一句话有这一比例的相邻两字组合见于另一句即视为雷同")
+    similarity_min_chars: int = Field(default=20, ge=2, description="雷同：少于这么多汉字的短句不比对（不计〔待补〕空位）")
 
     def length_bounds(self, kind: str) -> tuple[int, int]:
         if kind == "geren":

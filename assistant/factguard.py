@@ -37,7 +37,7 @@ def _normalise(text: str) -> str:
 
 def guard(text: str, sources: list[str]) -> GuardResult:
     """Replace unsupported dates, figures, document titles and named people with 〔待补〕 slots."""
-    corpus = _normalise("\n".join(sources))
+    corpus = _normalise(SLOT.sub("", "\n".join(sources)))  # a slot's example (〔待补：如2025年6月底前〕) is no fact
     corpus_numbers = set(re.findall(r"\d+(?:\.\d+)?", corpus.replace(",", "")))
     replaced: list[str] = []
     protected = [m.span() for m in SLOT.finditer(text)]

@@ -45,17 +45,22 @@ def _looks_binary(data: bytes) -> bool:
     return len(sample) > 0 and controls / len(sample) > 0.05
 
 
-def read_docx_text(path: Path) -> str:
-    """Paragraph texts of a .docx joined by newlines (tables are read row by row)."""
+def open_docx(path: Path):
+    """The python-docx Document for a .docx, or an InputError when it is not one or is damaged."""
     from docx import Document as DocxDocument
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        document = DocxDocument(str(path))
+        return DocxDocument(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InputError(f"“{path.name}”不是有效的 Word 文档，可能已损坏", hint="请在 Word 中打开后另存为 .docx 再试") from exc
     except Exception as exc:  # python-docx raises assorted lxml errors on damaged XML
         raise InputError(f"读取 Word 文档“{path.name}”失败：{type(exc).__name__}", hint="请在 Word 中打开后另存为 .docx 再试") from exc
+
+
+def read_docx_text(path: Path) -> str:
+    """Paragraph texts of a .docx joined by newlines (tables are read row by row)."""
+    document = open_docx(path)
     lines = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
         for row in table.rows:

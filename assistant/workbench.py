@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from .textio import decode_bytes, load_text
 
 KINDS = ("banzi", "geren")
 KIND_LABELS = {"banzi": "领导班子", "geren": "个人"}
+OTHER_SUFFIXES = (".txt", ".md", ".docx")
 
 
 @dataclass
@@ -86,6 +88,29 @@ class Workbench:
     def retriever(self):
         return self.knowledge().retriever
 
+    # ---- 素材 ----------------------------------------------------------------------------------------
+    def load_sucai(self, paths) -> "Sucai":
+        """Every file's entries in one list, near-duplicates across files merged."""
+        from .sucai import Sucai
+        from .sucai.importers import read_sucai
+
+        sucai = Sucai()
+        for path in paths:
+            sucai.extend(read_sucai(path, max_bytes=self.settings.max_ingest_bytes))
+        sucai.merge_duplicates()
+        if not sucai.entries:
+            raise InputError("素材文件中没有可用的内容", hint="每行写一条，或用带“意见建议内容”“问题”等表头的表格")
+        return sucai
+
+    def sort_sucai(self, notice: NoticeSpec, sucai):
+        """The problem entries sorted into the notice's areas by retrieval alone (no model is started)."""
+        from .operations.catalog import Catalog
+        from .sucai.sorting import AreaSorter
+
+        sorter = AreaSorter(retriever=self.retriever(), catalog=Catalog(self.settings.knowledge_dir / "banks"),
+                            notices=self.notices)
+        return sorter.sort(notice, sucai)
+
     # ---- drafting ----------------------------------------------------------------------------------
     def operations(self, *, model=None, log: bool = True, prompt_versions: dict[str, str] | None = None,
                    progress=None):
@@ -105,10 +130,37 @@ class Workbench:
                           prompt_versions=prompt_versions, notices=self.notices)
 
     # ---- checking and export -----------------------------------------------------------------------
-    def check(self, doc: Document, *, notice: NoticeSpec | None = None, kind: str | None = None) -> Report:
+    def check(self, doc: Document, *, notice: NoticeSpec | None = None, kind: str | None = None,
+              others: Iterable[tuple[str, str]] = ()) -> Report:
+        """Run the rubric; `others` are (label, text) of other units' materials to compare sentences with."""
         if kind is not None and kind not in KINDS:
             raise InputError(f"材料类型“{kind}”无效", hint="请使用 banzi（领导班子）或 geren（个人）")
-        return run_rubric(doc, settings=self.settings, notice=notice, kind=kind)
+        return run_rubric(doc, settings=self.settings, notice=notice, kind=kind, others=others)
+
+    def load_others(self, folder: str | Path, *, skip: str | Path | None = None) -> tuple[list[tuple[str, str]], list[str]]:
+        """Every .txt/.md/.docx file directly in `folder` as (file name, text), and a Chinese warning per unreadable file."""
+        folder = Path(folder)
+        if not folder.exists():
+            raise InputError(f"找不到文件夹“{folder}”", hint="--against 需要一个存放其他材料的文件夹")
+        if not folder.is_dir():
+            raise InputError(f"“{folder}”不是文件夹", hint="--against 需要一个存放其他材料的文件夹")
+        skipped = Path(skip).resolve() if skip else None
+        others: list[tuple[str, str]] = []
+        warnings: list[str] = []
+        try:
+            paths = sorted(folder.iterdir())
+        except OSError as exc:
+            raise InputError(f"无法读取文件夹“{folder}”：{exc.strerror or exc}", hint="请检查文件夹权限") from exc
+        for path in paths:
+            if not path.is_file() or path.suffix.lower() not in OTHER_SUFFIXES or path.resolve() == skipped:
+                continue
+            try:
+                others.append((path.name, load_text(path, max_bytes=self.settings.max_input_bytes).text))
+            except JianshiError as exc:
+                warnings.append(f"已跳过“{path.name}”：{exc.message}")
+        if not others:
+            warnings.append(f"“{folder}”中没有可比对的其他材料（.txt、.md、.docx），只与参考库比对")
+        return others, warnings
 
     def export(self, doc: Document, out: str | Path, *, notice: NoticeSpec | None = None,
                kind: str | None = None, force: bool = False) -> tuple[Path, Report]:

@@ -14,7 +14,7 @@ from assistant.config import PROJECT_ROOT, Settings
 from assistant.errors import InputError
 from assistant.evals import scorers as S
 from assistant.evals.cache import CachingModel
-from assistant.evals.dataset import check_families, load_samples
+from assistant.evals.dataset import check_families, load_samples, load_units
 from assistant.evals.judge import PairwiseJudge
 from assistant.evals.runner import Runner, resolve_versions
 from assistant.evals.summary import compare
@@ -88,6 +88,56 @@ def test_length():
     assert S.length(["一" * 60, "二" * 120], 50, 300).passed
     short = S.length(["一" * 60, "二" * 20], 50, 300)
     assert not short.passed and short.value == 0.5
+
+
+def problem(mark: str, kind: str = "opinion") -> dict:
+    return {"kind": kind, "text": f"群众反映{mark}的问题", "marks": [mark]}
+
+
+def test_entries_reached():
+    entries = [problem("46件"), problem("东乡片区", "finding"),
+               {"kind": "talk", "text": "我调研31次", "marks": ["31次", "调研"]},
+               {"kind": "fact", "text": "征求意见建议42条", "marks": ["42条"]}]
+    material = "比如，2024年受理投诉46件，东乡片区……有同志指出调研流于形式。征求意见建议〔待补：数字〕条。"
+    reached = S.entries_reached(material, entries)
+    assert reached.passed and reached.value == 1.0 and "3/3" in reached.explanation  # facts are not counted
+    missed = S.entries_reached("比如，2024年受理投诉146件，东乡片区……", entries)  # "46件" is not inside "146件"
+    assert not missed.passed and missed.value == pytest.approx(1 / 3) and "“46件”" in missed.explanation
+    ten = [problem(f"{n}号楼") for n in range(1, 11)]
+    assert S.entries_reached("、".join(f"{n}号楼" for n in range(1, 10)), ten).passed  # 9 of 10
+    assert not S.entries_reached("、".join(f"{n}号楼" for n in range(1, 9)), ten).passed  # 8 of 10
+    assert S.entries_reached("", [entries[3]]).passed
+
+
+def test_sort_accuracy():
+    expected = {f"s{n:02d}": n % 4 + 1 for n in range(1, 8)}
+    one_off = {**expected, "s03": 1}
+    assert S.sort_accuracy(expected, expected).value == 1.0
+    six = S.sort_accuracy(one_off, expected)  # 6 of 7
+    assert six.passed and six.value == pytest.approx(6 / 7) and "s03归入第1方面（应为第4方面）" in six.explanation
+    five = S.sort_accuracy({**one_off, "s05": None}, expected)
+    assert not five.passed and "s05未归类" in five.explanation
+    assert not S.sort_accuracy({k: v for k, v in one_off.items() if k != "s06"}, expected).passed  # missing is wrong
+    assert S.sort_accuracy({}, {}).passed
+
+
+def test_blockers_besides_slots():
+    slot = {"rule": "placeholder", "severity": "blocker", "message": "尚有待补内容〔待补：时间〕", "line": 4,
+            "excerpt": "一是问题。比如，〔待补：时间〕XX局召开会议〔待补：数…"}
+    bank = {**slot, "message": "尚有参考库建议〔参考库建议：调研走过场〕", "line": 6}
+    overflow = {"rule": "placeholder", "severity": "blocker", "message": "本行另有1处占位符", "line": 5,
+                "excerpt": "二是问题。比如，〔待补：时间〕〔待补：地点〕…"}
+    major = {"rule": "generic", "severity": "major", "message": "表述空泛", "line": 7, "excerpt": ""}
+    clean = [slot, bank, {**slot, "line": 5}, overflow, major]
+    passed = S.blockers_besides_slots(clean)
+    assert passed.passed and passed.value == 0 and "另有4处" in passed.explanation
+    xx = {"rule": "placeholder", "severity": "blocker", "message": "留有占位符“XX”", "line": 4,
+          "excerpt": "…题。比如，〔待补：时间〕XX局召开会议〔待补：数字〕…"}  # a slot in its excerpt is no excuse
+    failed = S.blockers_besides_slots([*clean, xx, {**overflow, "line": 4}])
+    assert not failed.passed and failed.value == 2 and "XX" in failed.explanation
+    other = {"rule": "pinyin-abbrev", "severity": "blocker", "message": "拼音缩写“mzshh”", "line": 8,
+             "excerpt": "〔待补：时间〕mzshh"}
+    assert S.blockers_besides_slots([other]).value == 1
 
 
 DRAFT = "标题\n一、存在的主要问题\n（一）第一节原文。\n（二）第二节原文，调研走过场。\n二、原因\n（一）原因。\n"
@@ -184,6 +234,25 @@ def test_datasets_load_as_samples():
     assert check_families(["drafting,analyze", "analyze"]) == ["drafting", "analyze"]
     with pytest.raises(InputError):
         check_families(["nonsense"])
+
+
+def test_sucai_units_load_with_the_raw_row_as_input(tmp_path):
+    units = load_units()
+    assert len(units) == 12 and {u.family for u in units} == {"sucai"}
+    inline = units[0]
+    assert inline.input["sucai"] == inline.target["entries"] and inline.target["group"] == inline.input["group"]
+    workbook = next(u for u in units if "sucai_file" in u.input)
+    assert workbook.target["entries"] == workbook.input["expected"]
+    assert workbook.metadata["sucai_path"].endswith(workbook.input["sucai_file"])
+    row = {"id": "u01", "notice": "2024", "kind": "banzi", "org": "某局", "group": "2024-banzi",
+           "sucai_file": "sucai/missing.xlsx", "expected": []}
+    (tmp_path / "sucai.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="素材文件不存在"):
+        load_units(folder=tmp_path)
+    del row["sucai_file"]
+    (tmp_path / "sucai.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="缺少字段：sucai 或 sucai_file"):
+        load_units(folder=tmp_path)
 
 
 def test_compare_flags_regressions_beyond_the_tolerance():

@@ -41,3 +41,10 @@ def test_token_counting_and_packing():
 def test_a_figure_must_keep_its_measure_word():
     result = guard("比如，全年学习3次，形成措施仅2项，另有3项先实施后报告。", ["有3项事项先实施后报告"])
     assert result.text == "比如，全年学习〔待补：数字〕次，形成措施仅〔待补：数字〕项，另有3项先实施后报告。"
+
+
+def test_an_example_inside_a_slot_is_not_a_source():
+    bank = "〔待补：完成时限，如2025年6月底前〕制定办法，由〔待补：牵头人〕负责。"
+    result = guard("完成时限：2025年6月底前。", [bank])
+    assert "2025年6月" not in result.text and "〔待补" in result.text
+    assert guard("完成时限：2025年6月底前。", [bank, "整改时限为2025年6月底前"]).text == "完成时限：2025年6月底前。"

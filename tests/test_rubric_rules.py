@@ -34,11 +34,11 @@ def findings(text, rule_id, *, notice=None, kind=None, settings=None):
     return report.findings
 
 
-def test_all_twenty_rules_are_registered():
+def test_all_twenty_one_rules_are_registered():
     assert set(RULES) == {
         "placeholder", "pinyin-abbrev", "year", "area-mismatch", "numbering", "quotes", "punctuation", "doubled-char",
         "formula", "missing-part", "opening", "no-example", "achievement-as-problem", "work-not-thinking", "generic",
-        "shallow-cause", "coverage", "vague-measure", "individual", "length"}
+        "shallow-cause", "coverage", "vague-measure", "individual", "length", "similarity"}
 
 
 def test_missing_part(notices):

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 
 from ..factguard import DOCUMENT, PERSON, PERSON_STOP, SLOT
+from ..sucai.model import PROBLEM_KINDS
 from ..tokens import count_tokens
 
 
@@ -49,6 +50,11 @@ SCORERS: dict[str, ScorerSpec] = {
     "recall_at_5": ScorerSpec(1, "前5召回率", True),
     "mrr": ScorerSpec(1, "平均倒数排名", True),
     "judge_win_rate": ScorerSpec(1, "评审模型胜率", False),
+    "entries_reached": ScorerSpec(1, "问题素材写入率", True),
+    "sort_accuracy": ScorerSpec(1, "素材归类准确率", True),
+    "blockers_besides_slots": ScorerSpec(1, "待补以外必须修改项", False, False),
+    "bank_share": ScorerSpec(1, "与参考库雷同的句子比例", True, False),
+    "cross_unit_share": ScorerSpec(1, "同一通知不同单位雷同的句子比例", True, False),
 }
 
 CJK = re.compile(r"[^\u4e00-\u9fff]")
@@ -56,6 +62,13 @@ SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 MARKED = re.compile(r"([^\[\]\n]+?)((?:\[\d+\])+)")
 SUPPORT_MIN = 0.5  # see citation_validity
 FIGURE = re.compile(r"\d+(?:\.\d+)?%?")  # on text after _normal: no grouping commas, half-width
+REACHED_MIN = 0.9  # entries_reached: share of the unit's problem entries a material must show
+SORT_MIN = 0.85
+BANK_SHARE_MAX = 0.25  # bank_share: share of a material's sentences found (nearly) verbatim in the banks
+CROSS_SHARE_MAX = 0.10  # cross_unit_share: share of sentences another unit's material for the notice has too  # sort_accuracy: share of problem entries sorted to the expected area
+# Placeholders the drafter leaves on purpose: 〔待补：…〕 for a missing fact, 〔参考库建议…〕 where the unit's
+# 素材 had nothing for an area and the bank's wording stands in. Counted elsewhere, never a failure here.
+DELIBERATE_SLOT = re.compile(r"〔(?:待补|参考库建议)")
 
 
 def bigrams(text: str) -> set[str]:
@@ -88,6 +101,28 @@ def rubric_pass(findings: list[dict]) -> Score:
 def rubric_majors(findings: list[dict]) -> Score:
     majors = [f["message"] for f in findings if f["severity"] == "major"]
     return Score(float(len(majors)), None, "；".join(majors[:3]) or "没有“重要”项")
+
+
+def _slot(finding: dict) -> bool | None:
+    """True for a placeholder finding on a deliberate slot; None for a line's overflow finding ("本行另有N处占位符"),
+    which names no placeholder and goes with the others reported on its line. The message, not the excerpt:
+    an excerpt shows the neighbourhood, so an "XX" next to a 〔待补〕 would pass for a slot."""
+    if finding.get("rule") != "placeholder":
+        return False
+    if DELIBERATE_SLOT.search(finding["message"]):
+        return True
+    return None if finding["message"].startswith("本行另有") else False
+
+
+def blockers_besides_slots(findings: list[dict]) -> Score:
+    """Blocker findings other than the deliberate 〔待补〕/〔参考库建议…〕 placeholders: none passes."""
+    blockers = [(f, _slot(f)) for f in findings if f["severity"] == "blocker"]
+    mixed_lines = {f.get("line") for f, slot in blockers if slot is False and f.get("rule") == "placeholder"}
+    real = [f for f, slot in blockers if slot is False or (slot is None and f.get("line") in mixed_lines)]
+    listed = "；".join(f["message"] for f in real[:3])
+    kept = len(blockers) - len(real)
+    return Score(float(len(real)), not real, f"待补和参考库建议以外的必须修改项{len(real)}处" +
+                 (f"：{listed}" if listed else "") + (f"（另有{kept}处有意留下的占位）" if kept else ""))
 
 
 # ---- analysis -----------------------------------------------------------------------------------------------
@@ -196,6 +231,42 @@ def changed_as_asked(section: str, must_change: list[str]) -> Score:
     return Score(float(not left), not left, f"仍有：{'、'.join(left)}" if left else "要改的表述已改掉")
 
 
+# ---- 素材 -------------------------------------------------------------------------------------------------
+def _has_mark(mark: str, corpus: str) -> bool:
+    """A mark in the normalised material; one that starts with a figure not inside a longer one ("46件" ≠ "146件")."""
+    mark = _normal(mark)
+    if mark[:1].isdigit():
+        return re.search(rf"(?<![\d.]){re.escape(mark)}", corpus) is not None
+    return mark in corpus
+
+
+def entries_reached(material: str, entries: list[dict]) -> Score:
+    """Share of the unit's problem entries (dicts with kind, text, marks) with at least one mark in the material."""
+    corpus = _normal(material)
+    problems = [e for e in entries if e["kind"] in PROBLEM_KINDS]
+    if not problems:
+        return Score(1.0, True, "素材中没有问题类条目")
+    missed = [e for e in problems if not any(_has_mark(m, corpus) for m in e.get("marks", []))]
+    value = (len(problems) - len(missed)) / len(problems)
+    shown = "、".join(f"“{(e.get('marks') or [e['text'][:10]])[0]}”" for e in missed[:3])
+    shown += "等" if len(missed) > 3 else ""
+    return Score(value, value >= REACHED_MIN, f"{len(problems) - len(missed)}/{len(problems)}条问题素材写入材料" +
+                 (f"；未见：{shown}" if missed else ""))
+
+
+def sort_accuracy(predicted: dict[str, int | None], expected: dict[str, int]) -> Score:
+    """Share of problem entries (by id) sorted to the expected area; an entry left unsorted or missing is wrong."""
+    if not expected:
+        return Score(1.0, True, "没有需要归类的问题素材")
+    wrong = [(key, predicted.get(key), area) for key, area in expected.items() if predicted.get(key) != area]
+    value = (len(expected) - len(wrong)) / len(expected)
+    shown = "、".join(f"{key}{'未归类' if got is None else f'归入第{got}方面'}（应为第{area}方面）"
+                     for key, got, area in wrong[:3])
+    shown += "等" if len(wrong) > 3 else ""
+    return Score(value, value >= SORT_MIN, f"{len(expected) - len(wrong)}/{len(expected)}条归入预期方面" +
+                 (f"；{shown}" if wrong else ""))
+
+
 # ---- cost and retrieval -------------------------------------------------------------------------------------
 def tokens(prompts: list[str], replies: list[str], counter: Callable[[str], int] = count_tokens) -> Score:
     sent, received = sum(map(counter, prompts)), sum(map(counter, replies))
@@ -215,3 +286,14 @@ def recall_at_k(ranked: list[str], relevant: list[str], k: int = 5) -> Score:
 def reciprocal_rank(ranked: list[str], relevant: list[str]) -> Score:
     rank = next((i for i, r in enumerate(ranked, start=1) if r in relevant), None)
     return Score(1.0 / rank if rank else 0.0, None, f"第一条相关结果排第{rank}" if rank else "没有相关结果")
+
+
+def bank_share(share: float) -> Score:
+    """The share of the material's sentences (≥ 20 characters, headings and slots left out) that the banks
+    hold verbatim or nearly (assistant.similarity); at most 25% passes."""
+    return Score(share, share <= BANK_SHARE_MAX, f"{share:.0%}的句子与参考库雷同")
+
+
+def cross_unit_share(share: float, others: int) -> Score:
+    """The share of the material's sentences that other units' materials for the same notice also have."""
+    return Score(share, share <= CROSS_SHARE_MAX, f"与同一通知的另外{others}份材料雷同的句子占{share:.0%}")

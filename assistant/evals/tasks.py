@@ -7,7 +7,7 @@ so the invented-fact check sees what the prompt made the model write, before the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..config import Settings
 from ..document import PartRole, parse
@@ -26,6 +26,7 @@ ITEM_CHARS = (50, 300)  # one drafted item: the prompts ask for at most 200 (v1)
 REASONING_CHARS = (20, 200)  # cause_explain: two or three sentences, at most 200 characters
 REVISION_RATIO = (0.6, 3.0)  # revised section length relative to the original
 RANK_DEPTH = 10  # MRR is read over the first 10 results
+SLOTS_PER_MATERIAL = 30  # a whole material from 素材: owners, deadlines and details the 素材 did not give
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Env:
     retriever: object
     model: CachingModel | None = None
     ops: object = None
+    materials: dict = field(default_factory=dict)  # sucai: group → the materials drafted so far, for 雷同 across units
 
     def passage_text(self, passage_id: str) -> str:
         entry = self.catalog.get(passage_id)
@@ -83,9 +85,9 @@ def solve_drafting(sample: Sample, env: Env):
     inputs = [*facts.lines, given["org"], notice.theme, *(a.title for a in notice.areas), *passages.values()]
     fragment = "\n".join([title_for(notice, given["org"], given["kind"]), "一、存在的主要问题", result.text])
     findings = rubric_findings(fragment, env, notice=notice, kind=given["kind"], rules=FRAGMENT_RULES)
-    planned = result.data.get("items", [])
-    # Expected slots: an item without a fact may keep its pattern's slots; an item with one, at most one.
-    limit = sum(1 if item["fact"] else len(S.SLOT.findall(env.catalog.get(item["problem"])["example"]))
+    planned = result.data.get("problems", [])
+    # Expected slots: a marked bank suggestion keeps its pattern's slots; an item from the unit's own lines, one.
+    limit = sum(len(S.SLOT.findall(env.catalog.get(item["bank"])["example"])) if item["origin"] == "bank" else 1
                 for item in planned)
     scores = {"rubric_pass": S.rubric_pass(findings), "rubric_majors": S.rubric_majors(findings),
               "citation_validity": S.citation_validity(result.marked_text, [c.n for c in result.citations], passages),
@@ -93,7 +95,7 @@ def solve_drafting(sample: Sample, env: Env):
               "facts_used": S.facts_used(result.text, sample.target["must"], sample.target["must_not"]),
               **model_scores(env, inputs, result.text)}
     output = _output(result)
-    output["items"] = planned  # which bank problem and which fact each item was given
+    output["items"] = planned  # which entries, or which bank suggestion, each item came from
     return output, scores
 
 
@@ -146,6 +148,74 @@ def solve_retrieval(sample: Sample, env: Env):
     return output, scores
 
 
+def unit_sucai(sample: Sample):
+    """The unit's 素材 as a drafter would bring it: the workbook read by the importer, or the listed entries,
+    without their expected areas (sorting them is part of what is scored)."""
+    from ..sucai import Sucai
+    from ..sucai.importers import read_sucai
+
+    if "sucai_path" in sample.metadata:
+        return read_sucai(sample.metadata["sucai_path"])
+    sucai = Sucai()
+    for row in sample.input["sucai"]:
+        sucai.add(row["kind"], row["text"], source=row.get("source", ""), status=row.get("status", ""))
+    sucai.merge_duplicates()
+    return sucai
+
+
+def placed_areas(sucai, entries: list[dict]) -> tuple[dict[str, int | None], dict[str, int]]:
+    """Predicted and expected areas keyed by the dataset entry: an entry merged into another is found
+    through the merged texts."""
+    predicted, expected = {}, {}
+    for n, row in enumerate(entries):
+        if "area" not in row:
+            continue
+        key = f"{n + 1:02d}"
+        expected[key] = row["area"]
+        home = next((e for e in sucai.problems if row["text"] in (e.text, *e.merged)), None)
+        home = home or max(sucai.problems, key=lambda e: S.support(row["text"], e.text), default=None)
+        predicted[key] = home.area if home else None
+    return predicted, expected
+
+
+def solve_sucai(sample: Sample, env: Env):
+    from ..similarity import SentenceCorpus, bank_corpus, shared_share
+
+    given = sample.input
+    notice = env.notices.get(str(given["notice"]))
+    sucai = unit_sucai(sample)
+    result = env.ops.draft_all(notice, org=given["org"], kind=given["kind"], facts=Facts(), sucai=sucai)
+    drafted = drafted_sucai(result)
+    predicted, expected = placed_areas(drafted, sample.target["entries"])
+    findings = [f.to_dict() for f in run_rubric(parse(result.text), settings=env.settings, notice=notice,
+                                                kind=given["kind"]).findings]
+    earlier = env.materials.setdefault(sample.target["group"], [])
+    others = SentenceCorpus()
+    for label, text in earlier:
+        others.add(text, label)
+    inputs = [*drafted.texts(), given["org"], notice.theme, *(a.title for a in notice.areas),
+              *env.passages(result.citations).values()]
+    scores = {"entries_reached": S.entries_reached(result.text, sample.target["entries"]),
+              "sort_accuracy": S.sort_accuracy(predicted, expected),
+              "bank_share": S.bank_share(shared_share(result.text, bank_corpus(env.settings.knowledge_dir / "banks"))),
+              "blockers_besides_slots": S.blockers_besides_slots(findings),
+              "slots": S.slots(result.text, SLOTS_PER_MATERIAL),
+              **model_scores(env, inputs, result.text)}
+    if earlier:
+        scores["cross_unit_share"] = S.cross_unit_share(shared_share(result.text, others), len(earlier))
+    earlier.append((sample.id, result.text))
+    output = _output(result)
+    output["map"] = result.data["map"]
+    output["areas"] = predicted
+    return output, scores
+
+
+def drafted_sucai(result):
+    from ..sucai import Sucai
+
+    return Sucai.from_list(result.data["sucai"])
+
+
 def _output(result) -> dict:
     return {"text": result.text, "marked_text": result.marked_text,
             "citations": [c.to_dict() for c in result.citations], "prompts": result.prompts,
@@ -154,4 +224,4 @@ def _output(result) -> dict:
 
 
 SOLVERS = {"drafting": solve_drafting, "analyze": solve_analyze, "revision": solve_revision,
-           "retrieval": solve_retrieval}
+           "retrieval": solve_retrieval, "sucai": solve_sucai}

@@ -1,7 +1,8 @@
 """Content rules: what a reviewer sends back even when the form is right.
 
 Problems need concrete examples, must be shortcomings rooted in thinking and specific to the unit;
-causes must be subjective and go deeper than the problem; measures need an action, a time and an owner.
+causes must be subjective and go deeper than the problem; measures need an action, a time and an owner;
+no sentence may be copied from the reference banks or shared with another unit's material.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import re
 
 from ..document import Item, Line, PartRole
 from ..numbering import int_to_cn
+from ..similarity import BANK_LABEL, SentenceCorpus, bank_corpus, compare
 from .core import CheckContext, Severity, rule
 from .lexicon import (ACHIEVEMENT_WORDS, ACTION, DEADLINE, DEFICIT_WORDS, DISGUISED_PRAISE, OBJECTIVE_EXCUSES, OWNER,
                       SPECIFIC, THINKING_WORDS, VAGUE_WORDS, WORK_WORDS)
@@ -153,3 +155,24 @@ def vague_measure(ctx: CheckContext):
             yield ctx.finding("vague-measure", severity, f"整改措施缺少{'、'.join(missing)}",
                               "措施要写明做什么、何时完成（如“2025年6月底前”“每季度”“长期坚持”）、由谁牵头，可建立问题清单和整改台账、逐项销号",
                               line)
+
+
+@rule("similarity")
+def similarity(ctx: CheckContext):
+    """雷同: sentences found (almost) word for word in the banks or in another unit's material."""
+    others = SentenceCorpus()
+    for label, text in ctx.others:
+        others.add(text, label)
+    corpora = [bank_corpus(ctx.settings.knowledge_dir / "banks"), others]
+    shared, total = compare(ctx.doc.plain_text, corpora, threshold=ctx.settings.similarity_threshold,
+                            min_chars=ctx.settings.similarity_min_chars)
+    ctx.measures["shared_share"] = round(len(shared) / total, 4) if total else 0.0
+    for match in shared:
+        where = "参考库中的句子" if match.label == BANK_LABEL else f"另一份材料“{match.label}”"
+        yield ctx.finding("similarity", Severity.MAJOR, f"这句话与{where}雷同（重合度{match.score:.0%}）",
+                          "请结合本单位、本人的实际情况和具体事实重新撰写，不要照搬照抄参考材料或其他单位的材料",
+                          match.line, match.sentence)
+    if shared:
+        yield ctx.finding("similarity", Severity.MINOR,
+                          f"全文{total}句中有{len(shared)}句与参考库或其他材料雷同（占{len(shared) / total:.0%}）",
+                          "逐句改写上面列出的雷同句子，写出本单位的具体情况，避免千篇一律")

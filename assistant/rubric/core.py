@@ -52,6 +52,8 @@ class CheckContext:
     kind: str  # "banzi" or "geren"
     settings: Settings
     notice: NoticeSpec | None = None
+    others: list[tuple[str, str]] = field(default_factory=list)  # (label, text) of other units' materials
+    measures: dict[str, float] = field(default_factory=dict)  # figures rules report in the summary
     _area_matches: list[AreaMatch] | None = field(default=None, repr=False)
 
     @property
@@ -124,6 +126,7 @@ class Report:
     notice: NoticeSpec | None
     areas: list[AreaMatch]
     findings: list[Finding]
+    measures: dict[str, float] = field(default_factory=dict)  # e.g. shared_share from the similarity rule
 
     @property
     def summary(self) -> dict[str, int]:
@@ -151,7 +154,7 @@ class Report:
                 for match in self.areas
             ],
             "findings": [finding.to_dict() for finding in self.findings],
-            "summary": self.summary,
+            "summary": {**self.summary, **self.measures},
         }
 
 
@@ -159,11 +162,14 @@ SEVERITY_ORDER = {Severity.BLOCKER: 0, Severity.MAJOR: 1, Severity.MINOR: 2}
 
 
 def run_rubric(doc: Document, *, settings: Settings, notice: NoticeSpec | None = None,
-               kind: str | None = None, only: Iterable[str] | None = None) -> Report:
-    context = CheckContext(doc=doc, kind=kind or detect_kind(doc), settings=settings, notice=notice)
+               kind: str | None = None, only: Iterable[str] | None = None,
+               others: Iterable[tuple[str, str]] = ()) -> Report:
+    context = CheckContext(doc=doc, kind=kind or detect_kind(doc), settings=settings, notice=notice,
+                           others=list(others))
     chosen = list(only) if only is not None else list(RULES)
     findings: list[Finding] = []
     for rule_id in chosen:
         findings.extend(RULES[rule_id](context))
     findings.sort(key=lambda f: (f.line or 0, SEVERITY_ORDER[f.severity], f.rule))
-    return Report(kind=context.kind, notice=notice, areas=context.area_matches, findings=findings)
+    return Report(kind=context.kind, notice=notice, areas=context.area_matches, findings=findings,
+                  measures=context.measures)

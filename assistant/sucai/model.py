@@ -21,6 +21,7 @@ KIND_LABELS = {
 }
 LABEL_KINDS = {label: kind for kind, label in KIND_LABELS.items()}
 PROBLEM_KINDS = ("opinion", "talk", "finding", "feedback")  # entries that name a shortcoming of the unit
+FILE_PLACE = re.compile(r"\.(?:xlsx|docx|txt|md|markdown|text)\b|粘贴的文字|第\d+行|第\d+段", re.I)
 MERGE_SIMILARITY = 0.6  # character-bigram Jaccard at which two entries say the same thing
 
 
@@ -49,14 +50,23 @@ class Entry:
 
     @property
     def is_open(self) -> bool:
-        """A ledger entry not yet done."""
-        return self.kind == "ledger" and not re.search(r"已完成|已整改|完成整改|已销号|办结", self.status)
+        """A ledger entry not yet done: "未完成整改" and "已完成；未完成" are open, "已完成" is not."""
+        if self.kind != "ledger":
+            return False
+        return bool(re.search(r"未完成|未整改|未销号|未办结|正在|推进", self.status)
+                    or not re.search(r"已完成|已整改|完成整改|已销号|办结", self.status))
+
+    @property
+    def channel(self) -> str:
+        """Where it was raised (座谈会、意见箱、县委巡察组), without the file, sheet and row it was read from."""
+        parts = [p for p in re.split(r"[，,、]", self.source) if p.strip() and not FILE_PLACE.search(p)]
+        return "、".join(dict.fromkeys(p.strip() for p in parts))
 
     def provenance(self) -> str:
         """How the material may speak of it: "征求意见，座谈会，3人次提出"."""
         parts = [self.kind_label]
-        if self.source:
-            parts.append(self.source)
+        if self.channel:
+            parts.append(self.channel)
         if self.count > 1:
             parts.append(f"{self.count}人次提出")
         return "，".join(parts)
@@ -73,6 +83,7 @@ class Entry:
 @dataclass
 class Sucai:
     entries: list[Entry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what an import skipped, in Chinese; never serialised
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -114,6 +125,7 @@ class Sucai:
         for entry in other.entries:
             entry.id = self.next_id()
             self.entries.append(entry)
+        self.warnings.extend(other.warnings)
 
     def merge_duplicates(self, threshold: float = MERGE_SIMILARITY) -> int:
         """Fold near-duplicate entries of the same kind group into the first; returns how many were folded."""
@@ -158,7 +170,10 @@ class Sucai:
 
 
 def _same_group(a: Entry, b: Entry) -> bool:
-    return (a.is_problem and b.is_problem) or a.kind == b.kind
+    """Entries that may be folded together: both problems or of one kind, and not stating different figures
+    ("2023年受理投诉2100件" and "2024年受理投诉2316件" are two facts, however alike their wording)."""
+    same_kind = (a.is_problem and b.is_problem) or a.kind == b.kind
+    return same_kind and sorted(re.findall(r"\d+(?:\.\d+)?", a.text)) == sorted(re.findall(r"\d+(?:\.\d+)?", b.text))
 
 
 def bigrams(text: str) -> set[str]:

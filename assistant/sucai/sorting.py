@@ -8,6 +8,7 @@ the drafter to look at, never dropped.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -16,7 +17,8 @@ from .model import Entry, Sucai
 
 NEIGHBOURS = 10
 TITLE_WEIGHT = 1.5  # a title containing all of an entry's wording counts like the nearest bank problem
-LOW_CONFIDENCE = 0.45  # the winning area's share of the votes below which the drafter is asked to look
+LOW_CONFIDENCE = 0.5  # the winning area's share of the votes below which the drafter is asked to look
+TOO_SHORT = 10  # Chinese characters: an entry this short says too little to sort with confidence
 THEME_WEIGHT = 0.5  # a neighbour labelled for other years only votes through its theme
 TIE_MARGIN = 0.1  # shares this close are a tie the model may break
 
@@ -55,7 +57,7 @@ class AreaSorter:
             if chosen in (best, second[0]):
                 best, share = chosen, votes[chosen] / total
         entry.area, entry.confidence = best, round(share, 3)
-        entry.flagged = share < LOW_CONFIDENCE
+        entry.flagged = share < LOW_CONFIDENCE or len(re.findall(r"[\u4e00-\u9fff]", entry.text)) < TOO_SHORT
         return entry
 
     def votes(self, notice: NoticeSpec, text: str, labels: dict[str, int]) -> dict[int, float]:
@@ -88,14 +90,16 @@ class AreaSorter:
 
     def area_labels(self, notice: NoticeSpec) -> dict[str, int]:
         """Bank labels ("2024:2") → this notice's area. A pasted notice borrows the labels of the preset
-        areas its titles match, so a pasted 2024 notice sorts as well as the preset."""
+        whose area titles it matches most, so a pasted 2024 notice sorts as well as the preset."""
         if notice.source == "preset":
             return {f"{notice.id}:{area.index}": area.index for area in notice.areas}
-        labels: dict[str, int] = {}
-        presets = self.notices.all() if self.notices else []
-        for area in notice.areas:
-            for preset in presets:
+        best: dict[str, int] = {}
+        for preset in self.notices.all() if self.notices else []:
+            labels = {}
+            for area in notice.areas:
                 match, _ = preset.match_area(area.title)
                 if match is not None:
                     labels.setdefault(f"{preset.id}:{match.index}", area.index)
-        return labels
+            if len(labels) > len(best):  # the preset this notice follows most closely lends its labels
+                best = labels
+        return best

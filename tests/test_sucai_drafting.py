@@ -1,0 +1,234 @@
+"""Drafting from the drafter's 素材 on the real banks and index, with a scripted model standing in for the
+LLM: sorting into areas, items from the unit's own entries, marked bank suggestions, causes and measures
+for those problems, the parts built from the ledger and the case, and the problem → cause → measure map."""
+
+import re
+
+import pytest
+
+from assistant import material
+from assistant.config import PROJECT_ROOT, Settings
+from assistant.document import PartRole, parse
+from assistant.logbook import Logbook
+from assistant.models.base import ModelUnavailable
+from assistant.models.fake import FakeModel
+from assistant.notice_parser import parse_notice_text
+from assistant.notices import NoticeLibrary
+from assistant.operations import Facts, Operations
+from assistant.operations.catalog import Catalog
+from assistant.operations.from_sucai import BANK_MARK
+from assistant.prompts import PromptLibrary
+from assistant.sucai import Sucai
+
+ENTRIES = [  # (kind, text, source, the 2024 area a careful drafter would choose)
+    ("opinion", "班子成员到基层调研多是听汇报、看材料，深入施工一线和群众家中少", "座谈会", 2),
+    ("opinion", "班子成员下基层调研多是听汇报看材料，到施工一线少", "意见箱", 2),
+    ("opinion", "群众反映农村公路养护投诉办理慢，2024年受理投诉2316件，其中46件超期办结", "上级反馈", 2),
+    ("finding", "执行中央八项规定精神不够严格，2024年有2次公务接待超出标准", "", 2),
+    ("talk", "班子议事决策时个别同志不愿表达不同意见，民主集中制落实不到位", "", 4),
+    ("feedback", "县委巡察指出党组落实全面从严治党主体责任不到位，对下属3个事业单位监督偏软", "县委第二巡察组", 4),
+    ("finding", "面对改革创新任务畏难，怕担责，农村客运改革工作求稳不敢闯", "", 3),
+]
+
+
+def unit_sucai() -> Sucai:
+    sucai = Sucai()
+    for kind, text, source, _ in ENTRIES:
+        sucai.add(kind, text, source=source)
+    sucai.add("fact", "集中学习研讨8次，征求意见建议37条，谈心谈话42人次")
+    sucai.add("ledger", "上年度查摆的干部队伍作风不实问题，开展作风专项整治", status="已完成")
+    sucai.add("ledger", "上年度指出的工程项目审批时限过长问题", status="未完成，审批流程再造需省级系统对接")
+    sucai.add("case", "本县某局原局长违规收受工程老板礼金，被开除党籍")
+    sucai.merge_duplicates()
+    return sucai
+
+
+def field(message: str, name: str) -> str:
+    match = re.search(rf"{name}：(.*)", message)
+    return match.group(1).strip() if match else ""
+
+
+def scripted_writer(messages):
+    """What a faithful model writes for each new prompt: the unit's entries, the problems it is told of."""
+    request = messages[-1].content
+    if "本单位素材：" in request:
+        first = request.split("本单位素材：", 1)[1].strip().split("\n")[0]
+        entry = first.split("：", 1)[1] if "：" in first else first
+        return f"{field(request, '序号')}是{field(request, '参考写法')}。思想上重视不够。比如，{entry}。"
+    if "原因维度：" in request:
+        problem = request.split("这一原因解释的问题：", 1)[1].strip().split("\n")[0].split("：", 1)[1]
+        return f"{field(request, '序号')}{field(request, '原因维度')}上有差距。“{problem}”的根子在此，必须从思想上解决。"
+    if "参考措施：" in request:
+        problem = request.split("针对的问题：", 1)[1].strip().split("\n")[0].split("：", 1)[1]
+        return (f"{field(request, '序号')}立规矩、抓落实。针对“{problem}”，每月检查一次，逐项销号。"
+                f"责任人：王建华同志；完成时限：2025年6月底前。")
+    raise AssertionError(f"unexpected prompt: {request[:60]}")
+
+
+@pytest.fixture(scope="module")
+def knowledge(tmp_path_factory):
+    from assistant.retrieval.knowledge_base import KnowledgeBase
+
+    settings = Settings(home=tmp_path_factory.mktemp("home"))
+    return settings, KnowledgeBase(settings=settings, progress=False).retriever
+
+
+@pytest.fixture(scope="module")
+def notices():
+    return NoticeLibrary(PROJECT_ROOT / "knowledge" / "notices")
+
+
+@pytest.fixture
+def make_ops(knowledge, notices, tmp_path):
+    settings, retriever = knowledge
+
+    def build(model):
+        logbook = Logbook(tmp_path / "logs.db")
+        return Operations(settings=settings, model=model, retriever=retriever, notices=notices,
+                          catalog=Catalog(PROJECT_ROOT / "knowledge" / "banks"),
+                          prompts=PromptLibrary(PROJECT_ROOT / "prompts"), logbook=logbook), logbook
+
+    return build
+
+
+def test_problem_entries_are_sorted_into_the_notice_areas(make_ops, notices):
+    ops, _ = make_ops(FakeModel())
+    sucai = ops.sort_sucai(notices.get("2024"), unit_sucai())
+    expected = {text: area for _, text, _, area in ENTRIES}
+    placed = {e.text: e.area for e in sucai.problems}
+    right = sum(placed[text] == area for text, area in expected.items() if text in placed)
+    assert right >= len(placed) - 1, placed  # one miss in six is tolerated, as the eval target (85%) allows
+    assert all(0 < e.confidence <= 1 for e in sucai.problems)
+    assert all(e.area is None for e in sucai.entries if not e.is_problem)  # facts, ledger, case stay unsorted
+
+
+def test_a_pasted_notice_sorts_like_its_preset(make_ops, notices):
+    ops, _ = make_ops(FakeModel())
+    preset = notices.get("2024")
+    pasted = parse_notice_text("关于认真开好2024年度民主生活会的通知\n一、会议主题\n巩固深化党纪学习教育成果\n"
+                               "二、主要内容\n" + "\n".join(f"（{n}）{a.title}。" for n, a in
+                                                          zip("一二三四", preset.areas)))
+    assert len(pasted.areas) == 4 and pasted.source != "preset"
+    by_preset = {e.text: e.area for e in ops.sort_sucai(preset, unit_sucai()).problems}
+    by_pasted = {e.text: e.area for e in ops.sort_sucai(pasted, unit_sucai()).problems}
+    assert by_pasted == by_preset
+
+
+def test_low_confidence_entries_are_flagged_not_dropped_and_hand_moves_stay(make_ops, notices):
+    ops, _ = make_ops(FakeModel())
+    sucai = unit_sucai()
+    vague = sucai.add("opinion", "希望领导多关心")
+    moved = sucai.problems[0]
+    sucai.move(moved.id, 1)
+    ops.sort_sucai(notices.get("2024"), sucai)
+    assert vague.area is not None and vague.flagged
+    assert moved.area == 1 and not moved.flagged
+    assert len(sucai.problems) == 7
+
+
+def test_items_come_from_the_units_own_entries(make_ops, notices):
+    ops, logbook = make_ops(FakeModel(default=scripted_writer))
+    result = ops.draft_area(notices.get("2024"), 2, org="临溪县交通运输局", kind="banzi", facts=Facts(),
+                            sucai=unit_sucai())
+    items = result.text.split("\n")[1:]
+    assert 2 <= len(items) <= 3 and all(item.startswith(f"{n}是") for n, item in zip("一二三", items))
+    assert "46件超期办结" in result.text and "2次公务接待" in result.text
+    assert result.text.count("听汇报") == 1  # the two near-duplicate opinions make one item
+    assert BANK_MARK not in result.text
+    origins = {p["origin"] for p in result.data["problems"]}
+    assert origins == {"sucai"} and all(p["entries"] for p in result.data["problems"])
+    assert {c["prompt_name"] for c in logbook.recent()} == {"item_from_sucai"}
+
+
+def test_an_area_with_too_few_entries_gets_marked_bank_suggestions(make_ops, notices):
+    ops, _ = make_ops(FakeModel(default=scripted_writer))
+    result = ops.draft_area(notices.get("2024"), 1, org="临溪县交通运输局", kind="banzi", facts=Facts(),
+                            sucai=unit_sucai())
+    items = result.text.split("\n")[1:]
+    assert len(items) == 2 and all(item.endswith(BANK_MARK) for item in items)
+    assert [p["origin"] for p in result.data["problems"]] == ["bank", "bank"]
+    assert any("参考库建议" in w for w in result.warnings)
+
+
+def test_model_down_keeps_the_entries_in_the_item(make_ops, notices):
+    ops, _ = make_ops(FakeModel(default=ModelUnavailable("无法连接模型服务")))
+    result = ops.draft_area(notices.get("2024"), 2, org="临溪县交通运输局", kind="banzi", facts=Facts(),
+                            sucai=unit_sucai())
+    assert "46件超期办结" in result.text and "听汇报" in result.text
+    assert any("模型生成未成功" in w for w in result.warnings)
+
+
+def test_old_facts_file_lines_become_entries(make_ops, notices):
+    ops, _ = make_ops(FakeModel(default=scripted_writer))
+    facts = Facts(["集中学习研讨6次，征求意见建议42条，谈心谈话36人次",
+                   "2024年受理群众投诉2316件，其中46件超期办结，群众反映办理慢、推诿扯皮",
+                   "班子成员下基层调研多是听汇报、看材料，深入一线少"])
+    result = ops.draft_all(notices.get("2024"), org="临溪县交通运输局", kind="banzi", facts=facts)
+    assert "46件超期办结" in result.text and "听汇报" in result.text
+    assert "集中学习研讨6次" in result.text
+
+
+def test_draft_all_builds_the_material_from_the_sucai(make_ops, notices):
+    ops, _ = make_ops(FakeModel(default=scripted_writer))
+    seen = []
+    result = ops.draft_all(notices.get("2024"), org="临溪县交通运输局", kind="banzi", facts=Facts(),
+                           sucai=unit_sucai(), progress=lambda label, done, total: seen.append(label))
+    doc = parse(result.text)
+    assert doc.title == "临溪县交通运输局领导班子2024年度民主生活会对照检查材料"
+    assert [p.role for p in doc.parts] == [PartRole.RECTIFICATION, PartRole.PROBLEMS, PartRole.CASE,
+                                           PartRole.CAUSES, PartRole.MEASURES]
+    assert [p.heading_line.plain[:2] for p in doc.parts] == ["一、", "二、", "三、", "四、", "五、"]
+    assert "集中学习研讨8次" in doc.opening_text and "征求到的意见建议3条" in doc.opening_text
+    rectification = doc.part(PartRole.RECTIFICATION).text
+    assert "查摆的2个问题" in rectification and "已完成整改1个" in rectification
+    assert "工程项目审批时限过长" in rectification and "省级系统对接" in rectification
+    assert "原局长违规收受工程老板礼金" in doc.part(PartRole.CASE).text
+    every_entry = {e.id for e in result_sucai(result).problems}
+    mapped = {eid for p in result.data["map"]["problems"] for eid in p["entries"]}
+    assert mapped == every_entry  # every problem entry reached an item
+    causes, measures = result.data["map"]["causes"], result.data["map"]["measures"]
+    assert 4 <= len(causes) <= 6 and all(c["problems"] for c in causes)
+    problem_ids = {p["id"] for p in result.data["map"]["problems"]}
+    assert all(set(m["problems"]) <= problem_ids and m["problems"] for m in measures)
+    assert {p["area"] for p in result.data["map"]["problems"]} <= {a for m in measures for a in m["areas"]}
+    assert all("王建华" not in m["text"] and "待补" in m["owner"] and "待补" in m["deadline"] for m in measures)
+    assert result.data["bank_sections"] == [material.area_key(1), material.area_key(3)]
+    blockers = {f["rule"] for f in result.data["rubric"]["findings"] if f["severity"] == "blocker"}
+    assert blockers <= {"placeholder"}
+    assert seen[0] == "开头" and seen[-1] == "完成"
+
+
+def result_sucai(result) -> Sucai:
+    return Sucai.from_list(result.data["sucai"])
+
+
+def test_owner_and_deadline_come_from_the_facts(make_ops, notices):
+    ops, _ = make_ops(FakeModel(default=scripted_writer))
+    facts = Facts(["整改责任人：王建华同志，完成时限：2025年6月底前"])
+    result = ops.draft_all(notices.get("2024"), org="临溪县交通运输局", kind="banzi", facts=facts,
+                           sucai=unit_sucai())
+    measures = result.data["map"]["measures"]
+    assert all(m["owner"] == "王建华同志" and m["deadline"] == "2025年6月底前" for m in measures)
+
+
+def test_parts_are_numbered_by_the_material_model_for_a_notice_without_extra_parts(make_ops, notices):
+    ops, _ = make_ops(FakeModel(default=scripted_writer))
+    result = ops.draft_all(notices.get("basic"), org="临溪县交通运输局", kind="banzi", facts=Facts(),
+                           sucai=unit_sucai())
+    headings = [p.heading_line.plain for p in parse(result.text).parts]
+    assert headings == ["一、存在的主要问题", "二、产生问题的原因剖析", "三、下步整改措施"]
+    assert result.text == material.render(result.data["sections"], notices.get("basic"))[0]
+
+
+def test_causes_and_measures_for_a_written_draft_cover_every_area(make_ops):
+    from tests.conftest import fixture_text
+
+    ops, _ = make_ops(FakeModel(default=scripted_writer))
+    text = fixture_text("clean-2024-banzi.txt")
+    result = ops.causes_and_measures(text, kind="banzi")
+    areas = {s.index for s in parse(text).areas}
+    assert {a for link in result.data["links"] for a in link["areas"]} | \
+        {a for m in result.data["map"]["measures"] for a in m["areas"]} >= areas
+    assert 4 <= len(result.data["causes"]) <= 6
+    assert result.data["causes"][0].startswith("（一）") and result.data["measures"][0].startswith("（一）")
+    assert not any(line.startswith(("二、", "三、")) for line in result.text.split("\n"))
