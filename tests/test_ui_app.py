@@ -20,6 +20,11 @@ from ui.services import Services
 from ui.sessions import SessionStore
 
 FACT_LINES = "\n".join(FACTS.lines)
+OPINIONS = [  # (content, source, target) as a 征求意见 汇总表 lists them
+    ("党组会议研究“三重一大”事项，有4项先定后报，请示报告制度执行不严", "座谈会", "班子"),
+    ("重大事项请示报告不及时，有的事项先办后报", "意见箱", "班子"),
+    ("班子成员下基层调研多是听汇报、看材料，深入一线少", "问卷", "班子"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -138,8 +143,11 @@ def test_nothing_is_drafted_before_a_notice_is_chosen(services):
 def test_a_failing_model_falls_back_and_a_crash_loses_nothing(bench, tmp_path):
     services = make_services(bench, tmp_path, FakeModel(default=ModelUnavailable("无法连接模型服务")))
     state = new_state(services)
+    services.sucai.add_text(state["owner"], state["session"], OPINIONS[0][0])
+    services.sucai.move(state["owner"], state["session"], "s01", 1)
     _, history, state = say(services, state, "写第一个方面")
-    assert "模型生成未成功" in history[1]["content"]  # the banks' text, with a warning
+    assert "模型生成未成功" in history[1]["content"]  # the entry's own words, with a warning
+    assert "有4项先定后报" in history[1]["content"]
     crashing = Services.build(bench, lambda: 1 / 0, store=services.store)
     _, history, _ = say(crashing, state, "写第二个方面")
     assert "出错了" in history[-1]["content"] and "材料没有改动" in history[-1]["content"]
@@ -393,11 +401,6 @@ def test_requests_for_a_local_model_queue_instead_of_colliding(bench, tmp_path):
 
 
 # ---- 素材: the drafter's own material, imported, sorted, edited, drafted from ------------------------
-OPINIONS = [  # (content, source, target) as a 征求意见 汇总表 lists them
-    ("党组会议研究“三重一大”事项，有4项先定后报，请示报告制度执行不严", "座谈会", "班子"),
-    ("重大事项请示报告不及时，有的事项先办后报", "意见箱", "班子"),
-    ("班子成员下基层调研多是听汇报、看材料，深入一线少", "问卷", "班子"),
-]
 
 
 def opinions_xlsx(path, rows=OPINIONS):
@@ -510,7 +513,7 @@ def test_sucai_entries_are_moved_merged_dropped_and_rekinded(services):
     assert services.sucai.merge(owner, sid, first.id, first.id).reply.startswith("请在“与这一条合并”")
 
     outcome = services.sucai.set_kind(owner, sid, first.id, "fact")
-    assert "从“征求意见”改为“事实”" in outcome.reply
+    assert f"从“{first.kind_label}”改为“事实”" in outcome.reply
     assert entries(services, state).get(first.id).area is None
     assert "不分方面" in services.sucai.move(owner, sid, first.id, 2).reply
     outcome = services.sucai.set_kind(owner, sid, first.id, "finding")
