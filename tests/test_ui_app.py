@@ -16,6 +16,7 @@ from assistant.models.fake import FakeModel
 from assistant.workbench import Workbench
 from tests.test_operations import FACTS, scripted_writer
 from ui.app import build_app, launch_options
+from ui.layout import MAP_HEADERS, SUCAI_HEADERS
 from ui.services import Services
 from ui.sessions import SessionStore
 
@@ -477,7 +478,7 @@ def test_sucai_from_a_table_a_paste_and_a_bad_file(services, tmp_path):
     sucai = entries(restarted, state)
     assert len(sucai) == count + 2
     rows = panels.sucai_rows(sucai, restarted.editing.notice(restarted.store.get(owner, sid)))
-    assert len(rows[0]) == len(panels.SUCAI_HEADERS) == 8
+    assert len(rows[0]) == len(SUCAI_HEADERS) == 8
     first = rows[0]
     assert first[0] == "s01" and first[1] == "征求意见" and first[5].startswith("（") and first[6].endswith("%")
     fact = next(row for row in rows if row[1] == "事实")
@@ -579,7 +580,7 @@ def test_drafting_uses_the_sucai_flags_bank_suggestions_and_keeps_the_map(bench,
     assert "含参考库建议" in view[ui.proposal_label]
     shown = panels.sucai_view(services, ui, dict(state))
     rows = shown[ui.map_table]
-    assert len(rows) == len(found["problems"]) and len(rows[0]) == len(panels.MAP_HEADERS)
+    assert len(rows) == len(found["problems"]) and len(rows[0]) == len(MAP_HEADERS)
     assert rows[0][0].startswith("（一）") and rows[0][2] == "、".join(found["problems"][0]["entries"])
     assert rows[0][3] != "—" and rows[0][5]  # causes, and who answers for the measures
     assert any(row[1].endswith("（参考库建议）") for row in rows)

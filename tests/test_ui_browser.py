@@ -215,7 +215,9 @@ def test_sucai_to_a_whole_material_in_a_real_browser(server, browser, tmp_path):
     table = page.locator("#jianshi-sucai-table")
     expect(table).to_contain_text("4项先定后报", timeout=30_000)
     expect(page.locator("#jianshi-sucai-summary")).to_contain_text("各方面的问题素材")
-    expect(page.locator("#jianshi-sucai-table [role=row]", has_text="4项先定后报")).to_contain_text("2")  # merged
+    twice = page.locator("#jianshi-sucai-table [role=row]", has_text="4项先定后报")
+    expect(twice).to_have_count(1)  # the same opinion raised twice is one entry, counted twice
+    expect(twice.locator("[data-col='4']")).to_have_text("2")
 
     moved = page.locator("#jianshi-sucai-table [role=row]", has_text="请示报告不够及时")
     expect(moved).not_to_contain_text("（四）从严治党责任")

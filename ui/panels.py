@@ -13,7 +13,7 @@ from assistant.operations.from_sucai import BANK_MARK
 from assistant.sucai import KIND_LABELS
 
 from assistant import material
-from .layout import MAP_HEADERS, SEVERITIES, SUCAI_HEADERS  # noqa: F401  (the tables' columns)
+from .layout import SEVERITIES
 from .proposals import Proposal
 from .services import Services
 from .sucai import area_name, short, sucai_of
@@ -88,7 +88,7 @@ def proposal_label(proposal: Proposal | None, notice) -> str:
     if proposal is None:
         return "**待采用**：（暂无）"
     marked = [material.section_label(key, notice) for key, text in proposal.changes.items() if BANK_MARK in text]
-    flag = f"（{'、'.join(marked)}含参考库建议，请换成本单位的实际问题）" if marked else ""
+    flag = f" · {'、'.join(marked)}含参考库建议，请换成本单位的实际问题" if marked else ""
     return f"**待采用**：{proposal.label}{flag}"
 
 
