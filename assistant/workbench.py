@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from .config import Settings
@@ -12,6 +13,9 @@ from .errors import InputError, JianshiError
 from .notices import NoticeLibrary, NoticeSpec
 from .rubric import Report, run_rubric
 from .textio import decode_bytes, load_text
+
+if TYPE_CHECKING:
+    from .sucai import Sucai
 
 KINDS = ("banzi", "geren")
 KIND_LABELS = {"banzi": "领导班子", "geren": "个人"}

@@ -21,7 +21,7 @@ from assistant.evals.summary import BASELINE
 
 pytestmark = pytest.mark.slow
 
-SLICE = ["--dataset", "drafting", "--dataset", "analyze", "--dataset", "retrieval", "--limit", "2"]
+SLICE = ["--dataset", "drafting", "--dataset", "analyze", "--dataset", "retrieval", "--dataset", "sucai", "--limit", "2"]
 
 
 def jianshi(*args: str, home: Path) -> subprocess.CompletedProcess:
@@ -33,7 +33,7 @@ def jianshi(*args: str, home: Path) -> subprocess.CompletedProcess:
 
 def test_ci_slice_on_the_small_model_matches_the_baseline(tmp_path):
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
-    assert baseline["datasets"].keys() == {"drafting", "analyze", "retrieval"} and baseline["limit"] == 2
+    assert baseline["datasets"].keys() == {"drafting", "analyze", "retrieval", "sucai"} and baseline["limit"] == 2
     out = tmp_path / "results"
     first = jianshi("eval", *SLICE, "--out", str(out), "--against", "baseline", "--tolerance", "0.5", "--json", home=tmp_path / "home")
     assert first.returncode == 0, first.stderr[-3000:]

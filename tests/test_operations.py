@@ -75,6 +75,8 @@ def notice_2024():
 def sucai_writer(messages):
     """A faithful model for item_from_sucai: the ordinal, the hint headline, the first entry as the example."""
     request = messages[-1].content
+    if "归入哪个方面" in request:
+        return request.split("可选的方面：", 1)[1].strip()[0]
     first = request.split("本单位素材：", 1)[1].strip().split("\n")[0]
     entry = first.split("：", 1)[1] if "：" in first else first
     return f"**{field(request, '序号')}是{field(request, '参考写法')}**。思想上重视不够。比如，{entry}。"

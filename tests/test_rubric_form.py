@@ -79,6 +79,13 @@ def test_placeholder_pending_slot_says_missing():
     assert "尚有待补内容" in findings[0].message
 
 
+def test_a_bank_suggestion_left_in_says_it_is_not_the_units_own():
+    findings = check(draft("一是调研不深入。比如，〔待补：时间〕调研走过场。〔参考库建议，请结合实际核实〕"), "placeholder")
+    assert [f.severity for f in findings] == [Severity.BLOCKER, Severity.BLOCKER]
+    assert "不是本单位的素材" in findings[1].message and "参考库建议" in findings[1].message
+    assert check(draft("一是调研不深入，参考库建议的写法已改掉。"), "placeholder") == []
+
+
 def test_placeholder_one_per_occurrence_and_capped():
     assert len(check(draft("一是共查处XXX起XXX人，占比XX%。"), "placeholder")) == 3
     many = check(draft("一是" + "XX、" * 9 + "。"), "placeholder")

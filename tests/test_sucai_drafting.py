@@ -51,6 +51,8 @@ def field(message: str, name: str) -> str:
 def scripted_writer(messages):
     """What a faithful model writes for each new prompt: the unit's entries, the problems it is told of."""
     request = messages[-1].content
+    if "归入哪个方面" in request:
+        return request.split("可选的方面：", 1)[1].strip()[0]
     if "本单位素材：" in request:
         first = request.split("本单位素材：", 1)[1].strip().split("\n")[0]
         entry = first.split("：", 1)[1] if "：" in first else first
@@ -124,6 +126,47 @@ def test_low_confidence_entries_are_flagged_not_dropped_and_hand_moves_stay(make
     assert vague.area is not None and vague.flagged
     assert moved.area == 1 and not moved.flagged
     assert len(sucai.problems) == 7
+
+
+class Labelled:
+    """A retriever and catalog over made-up bank problems, to set the votes exactly."""
+
+    def __init__(self, labels: list[list[str]]):
+        self.rows = {f"p{i}": {"id": f"p{i}", "area_titles": refs, "area_theme": "work-style"}
+                     for i, refs in enumerate(labels)}
+
+    def search(self, text, k, **filters):
+        return [type("Passage", (), {"id": pid})() for pid in list(self.rows)[:k]]
+
+    def get(self, pid):
+        return self.rows.get(pid)
+
+    def of_bank(self, bank):
+        return list(self.rows.values())
+
+
+def test_the_model_breaks_only_near_ties(notices):
+    from assistant.sucai.sorting import AreaSorter
+
+    notice = notices.get("2024")
+    asked = []
+
+    def chooser(text, options):
+        asked.append([area for area, _ in options])
+        return options[1][0]
+
+    level = Labelled([["2024:1", "2024:3"]])  # one neighbour labelled with two areas: a dead heat
+    sucai = Sucai()
+    entry = sucai.add("finding", "某项工作推进缓慢，群众意见较大，多次督促仍没有改进")
+    AreaSorter(retriever=level, catalog=level).sort(notice, sucai, tie_breaker=chooser)
+    assert asked == [[1, 3]] and entry.area == 3
+    clear = Labelled([["2024:2"], ["2024:2"], ["2024:1"]])
+    entry.area = None
+    AreaSorter(retriever=clear, catalog=clear).sort(notice, sucai, tie_breaker=chooser)
+    assert asked == [[1, 3]] and entry.area == 2  # a clear lead: the model is not asked
+    entry.area = None
+    AreaSorter(retriever=level, catalog=level).sort(notice, sucai, tie_breaker=lambda text, options: 9)
+    assert entry.area == 1  # an answer that is not among the options changes nothing
 
 
 def test_items_come_from_the_units_own_entries(make_ops, notices):

@@ -97,6 +97,7 @@ class Runner:
             for version, repeat in plan:
                 if version is not None:
                     env.ops = self.bench.operations(model=self.model, log=False, prompt_versions=self.versions[version])
+                    env.materials = {}  # 雷同 across units is judged among one version's materials only
                     self.model.seed = None if not repeat else BASE_SEED + repeat
                 for sample in cases:
                     self.progress(f"{family} {sample.id}" + (f" {version}" if version else ""), done, units)

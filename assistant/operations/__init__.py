@@ -15,13 +15,13 @@ from ..notices import NoticeSpec
 from ..numbering import int_to_cn
 from ..prompts import PromptLibrary
 from ..rubric import run_rubric
-from .areas import AreaDrafter, ExampleSuggester
+from .areas import BankProblems, ExampleSuggester
 from .base import CitationBook, ModelStep, OperationResult
 from ..sucai import Sucai
 from ..sucai.sorting import AreaSorter
 from .catalog import Catalog, Facts
 from .causes import CauseAnalyst
-from .from_sucai import SucaiDrafter
+from .from_sucai import BANK_MARK, SucaiDrafter
 from .roots import RootsWriter
 from .whole import SectionReviser, case_from_entries, draft_opening, rectification_from_ledger, title_for
 
@@ -35,8 +35,7 @@ class Operations:
                  logbook: Logbook, prompt_versions: dict[str, str] | None = None, notices=None) -> None:
         self.settings = settings
         self.step = ModelStep(model=model, prompts=prompts, logbook=logbook, prompt_versions=prompt_versions)
-        self.areas = AreaDrafter(retriever=retriever, catalog=catalog, step=self.step,
-                                 items_per_area=settings.items_per_area_max)
+        self.areas = BankProblems(retriever=retriever, catalog=catalog, items_per_area=settings.items_per_area_max)
         self.examples = ExampleSuggester(step=self.step)
         self.analyst = CauseAnalyst(retriever=retriever, catalog=catalog, step=self.step)
         self.reviser = SectionReviser(step=self.step)
@@ -60,9 +59,20 @@ class Operations:
         view.roots = RootsWriter(analyst=view.analyst, step=self.step)
         return view
 
-    def sort_sucai(self, notice: NoticeSpec, sucai: Sucai) -> Sucai:
-        """Every problem entry gets an area of this notice and a confidence (entries placed by hand stay)."""
-        return self.sorter.sort(notice, sucai)
+    def sort_sucai(self, notice: NoticeSpec, sucai: Sucai, *, ask_model: bool = False) -> Sucai:
+        """Every problem entry gets an area of this notice and a confidence (entries placed by hand stay).
+        Retrieval alone unless `ask_model`: then the model breaks near ties."""
+        return self.sorter.sort(notice, sucai, tie_breaker=self.choose_area if ask_model else None)
+
+    def choose_area(self, text: str, options: list[tuple[int, str]]) -> int | None:
+        """The model's pick between areas whose retrieval votes came out level; None when it gives no valid one."""
+        allowed = {str(area) for area, _ in options}
+        outcome = self.step.run("sort_sucai", "area_choice",
+                                {"entry": text, "options": "\n".join(f"{area} {title}" for area, title in options)},
+                                sources=[text], fallback="",
+                                repair=lambda reply: next((ch for ch in reply if ch.isdigit()), reply),
+                                validate=lambda reply: None if reply in allowed else "只回答给出的方面数字")
+        return int(outcome.text) if outcome.text in allowed else None
 
     def prepare_sucai(self, notice: NoticeSpec, facts: Facts, sucai: Sucai | None) -> tuple[Sucai, Facts]:
         """The 素材 to draft from, sorted, and the facts: the old facts-only form becomes 素材 entries, and
@@ -71,7 +81,7 @@ class Operations:
             from ..sucai.importers import sucai_from_facts
 
             sucai = sucai_from_facts(facts.lines)
-        self.sorter.sort(notice, sucai)
+        self.sorter.sort(notice, sucai, only_unplaced=True, tie_breaker=self.choose_area)
         lines = list(dict.fromkeys([*facts.lines, *sucai.fact_lines()]))
         return sucai, Facts(lines)
 
@@ -165,7 +175,7 @@ class Operations:
         report_ = run_rubric(parse(result.text), settings=self.settings, notice=notice, kind=kind)
         result.data = {"rubric": report_.to_dict(), "sections": sections, "sucai": sucai.to_list(),
                        "map": {"problems": problems, "causes": roots.data["causes"], "measures": roots.data["measures"]},
-                       "bank_sections": sorted({material.area_key(p["area"]) for p in problems if p["origin"] == "bank"})}
+                       "bank_sections": [key for key, text in sections.items() if BANK_MARK in text]}
         report("完成", total, total)
         result.elapsed_ms = (time.perf_counter() - start) * 1000
         return result

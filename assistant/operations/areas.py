@@ -1,5 +1,6 @@
-"""Problems for one notice area: retrieval picks the bank problems, the model rewrites each for the unit
-with one of the drafter's facts as the example; figures the facts do not give stay 〔待补〕 slots."""
+"""What drafting an area's items shares: the heading, the item's shape (repair and validation), the bank's
+own wording of a problem, and the bank problems that fill an area the drafter's 素材 leaves thin; and the
+example sentences suggested for one problem the drafter wrote."""
 
 from __future__ import annotations
 
@@ -7,13 +8,11 @@ import re
 
 from ..notices import NoticeArea, NoticeSpec
 from ..numbering import int_to_cn
-from .base import CitationBook, OperationResult, StepLog
-from .catalog import Catalog, Facts, fits_kind, overlap
+from .base import OperationResult, StepLog
+from .catalog import Catalog, Facts, fits_kind
 
 EXAMPLE_START = re.compile(r"(?:比如|例如)，")
 VOICE = {"banzi": "领导班子（用“班子”“班子成员”“有的班子成员”）", "geren": "个人（用“我”“本人”）"}
-NO_FACT = "（没有提供，事例中的时间、名称、数字一律写成〔待补：……〕）"
-FACT_MATCH = 0.15  # share of a fact's character bigrams found in a problem's wording
 
 
 def area_heading(number: int, area: NoticeArea) -> str:
@@ -65,84 +64,35 @@ def validate_item(ordinal: str):
     return check
 
 
-class AreaDrafter:
-    def __init__(self, *, retriever, catalog: Catalog, step, items_per_area: int = 3) -> None:
+class BankProblems:
+    """The bank's problems for an area, in this voice, one per theme while there is choice: the suggestions
+    that fill an area where the drafter's 素材 has too little."""
+
+    def __init__(self, *, retriever, catalog: Catalog, items_per_area: int = 3) -> None:
         self.retriever = retriever
         self.catalog = catalog
-        self.step = step
         self.items_per_area = items_per_area
 
-    def choose_problems(self, notice: NoticeSpec, area: NoticeArea, kind: str, facts: Facts,
-                        used_facts: set[str]) -> list[tuple]:
-        """(problem passage, fact or None) pairs: problems the drafter's facts speak to first, then the
-        area's best-ranked problems in this voice, one per theme while there is choice."""
+    def choose(self, notice: NoticeSpec, area: NoticeArea, kind: str) -> list:
         query = f"{area.title} {area.short}"
         area_ref = f"{notice.id}:{area.index}" if notice.source == "preset" else None
         passages = self.retriever.search(query, 12, kind="problem", area=area_ref) if area_ref else []
         if len(passages) < self.items_per_area:
             passages += self.retriever.search(query, 12, kind="problem")
-        free_facts = [fact for fact in facts.example_lines() if fact not in used_facts]
-        for fact in free_facts:
-            passages += self.retriever.search(fact, 3, kind="problem", area=area_ref)
         candidates = {}
         for passage in passages:
             entry = self.catalog.get(passage.id)
             if entry is not None and fits_kind(entry, kind) and passage.id not in candidates:
                 candidates[passage.id] = (passage, entry)
-        chosen: list[tuple] = []
-        for fact in free_facts:
-            scored = [(overlap(fact, entry["headline"] + entry["text"] + entry["example"]), pid)
-                      for pid, (_, entry) in candidates.items() if pid not in {p.id for p, _ in chosen}]
-            score, pid = max(scored, default=(0.0, None))
-            if pid and score >= FACT_MATCH and len(chosen) < self.items_per_area:
-                chosen.append((candidates[pid][0], fact))
-                used_facts.add(fact)
-        themes = {candidates[p.id][1].get("area_theme") for p, _ in chosen}
-        for pid, (passage, entry) in candidates.items():
+        chosen, themes = [], set()
+        for passage, entry in candidates.values():
             if len(chosen) >= self.items_per_area:
                 break
-            if pid in {p.id for p, _ in chosen}:
-                continue
             if entry.get("area_theme") in themes and len(candidates) > self.items_per_area * 2:
                 continue
             themes.add(entry.get("area_theme"))
-            chosen.append((passage, None))
+            chosen.append(passage)
         return chosen
-
-    def draft(self, notice: NoticeSpec, area_index: int, *, org: str, kind: str, facts: Facts,
-              book: CitationBook | None = None, used_facts: set[str] | None = None, on_token=None) -> OperationResult:
-        area = notice.areas[area_index - 1]
-        book = book or CitationBook()
-        result = OperationResult("draft_area", "")
-        lines, marked = [area_heading(area_index, area)], [area_heading(area_index, area)]
-        for position, (passage, fact) in enumerate(self.choose_problems(notice, area, kind, facts, used_facts if used_facts is not None else set()), start=1):
-            problem = self.catalog.get(passage.id)
-            ordinal = int_to_cn(position)
-            values = {"unit": org, "voice": VOICE[kind], "ordinal": ordinal, "headline": problem["headline"],
-                      "sample": problem["text"], "pattern": problem["example"], "fact": fact or NO_FACT}
-            outcome = self.step.run("draft_area", "item_rewrite", values,
-                                    sources=[facts.text(), org, notice.theme, area.title, problem["text"], problem["example"]],
-                                    fallback=item_fallback(ordinal, problem), validate=validate_item(ordinal),
-                                    repair=repair_item(ordinal, problem["headline"]), on_token=on_token)
-            result.steps.append(outcome.log)
-            if outcome.replaced:
-                result.warnings.append(f"第{ordinal}条中未见于事实或参考资料的内容已改为待补：{'、'.join(outcome.replaced)}")
-            if outcome.log.outcome in ("error", "fallback"):
-                result.warnings.append(f"第{ordinal}条模型生成未成功（{outcome.log.note}），已采用参考库原文，请修改")
-            n = book.cite(passage.id, passage.source, problem["headline"])
-            lines.append(outcome.text)
-            marked.append(f"{outcome.text}[{n}]")
-            result.data.setdefault("items", []).append({"problem": passage.id, "fact": fact,
-                                                        "citation": n})
-        if len(lines) == 1:
-            result.warnings.append("参考库中没有找到与这一方面对应的问题，请手动填写")
-            lines.append("一是〔待补：问题〕。比如，〔待补：具体事例〕。")
-            marked.append(lines[-1])
-            result.steps.append(StepLog("template", "template"))
-        result.text = "\n".join(lines)
-        result.marked_text = "\n".join(marked)
-        result.citations = book.citations
-        return result
 
 
 class ExampleSuggester:

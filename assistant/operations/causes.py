@@ -1,15 +1,15 @@
-"""Root causes and measures. Retrieval ranks the cause dimensions (votes of the nearest labelled problems
-and causes); the model only explains the ranking. Measures come from the banks' cause → measure links."""
+"""Root causes of one problem. Retrieval ranks the cause dimensions (votes of the nearest labelled problems
+and causes); the model only explains the ranking. Measures come from the banks' cause → measure links.
+The causes and measures of a whole material are written in roots.py on these rankings."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from ..numbering import int_to_cn
 from ..rubric.lexicon import DIMENSION_LABELS
-from .base import CitationBook, OperationResult, StepLog
-from .catalog import DIMENSION_ORDER, Catalog, fits_kind
+from .base import CitationBook, OperationResult
+from .catalog import Catalog, fits_kind
 
 NEIGHBOURS = 8
 SECONDARY_WEIGHTS = (1.0, 0.5, 0.3)
@@ -94,58 +94,4 @@ class CauseAnalyst:
         result.marked_text = "\n".join([outcome.text, *[f"{c['text']}[{c['n']}]" for c in causes],
                                         *[f"{m['text']}[{m['n']}]" for m in measures]])
         result.citations = book.citations
-        return result
-
-    def causes_and_measures(self, problems: list[tuple[int, str]], *, kind: str, count: tuple[int, int] = (3, 6),
-                            book: CitationBook | None = None) -> OperationResult:
-        """Causes and measures for (area index, problem text) pairs, every area answered by some cause."""
-        result = OperationResult("causes_and_measures", "")
-        totals: dict[str, float] = defaultdict(float)
-        area_top: dict[int, str] = {}
-        near: list = []
-        per_problem = []
-        for area, text in problems:
-            ranked, near_causes = self.rank_dimensions(text)
-            near.extend(near_causes)
-            per_problem.append((area, text, ranked))
-            for score in ranked:
-                totals[score.id] += score.score
-            if ranked and area not in area_top:
-                area_top[area] = ranked[0].id
-        chosen = set(area_top.values())  # every area's leading dimension, then the strongest overall
-        for dimension in sorted(totals, key=lambda d: -totals[d]):
-            if len(chosen) >= count[0]:
-                break
-            chosen.add(dimension)
-        ordered = [d for d in DIMENSION_ORDER if d in chosen][: count[1]]
-        book = book or CitationBook()
-        cause_lines, measure_lines, used_causes, used_measures, links = [], [], set(), set(), []
-        marked_causes, marked_measures = [], []
-        for number, dimension in enumerate(ordered, start=1):
-            cause = self.best_cause(dimension, kind, near, used_causes)
-            if cause is None:
-                continue
-            used_causes.add(cause["id"])
-            n = book.cite(cause["id"], "原因参考库", cause["title"])
-            line = f"（{int_to_cn(number)}）{cause['title']}。{cause['text']}"
-            cause_lines.append(line)
-            marked_causes.append(f"{line}[{n}]")
-            measure = self.best_measure(cause, kind, used_measures)
-            if measure:
-                used_measures.add(measure["id"])
-                m = book.cite(measure["id"], "措施参考库", measure["title"])
-                mline = f"（{int_to_cn(len(measure_lines) + 1)}）{measure['title']}。{measure['text']}"
-                measure_lines.append(mline)
-                marked_measures.append(f"{mline}[{m}]")
-            links.append({"dimension": dimension, "cause": cause["id"], "measure": measure["id"] if measure else None,
-                          "areas": sorted({a for a, _, r in per_problem if r and dimension in [s.id for s in r[:2]]})})
-        result.steps.append(StepLog("template", "template"))
-        result.text = "\n".join(["二、产生问题的原因剖析", *cause_lines, "三、下步整改措施", *measure_lines])
-        result.marked_text = "\n".join(["二、产生问题的原因剖析", *marked_causes, "三、下步整改措施", *marked_measures])
-        result.data["marked_causes"], result.data["marked_measures"] = marked_causes, marked_measures
-        result.citations = book.citations
-        uncovered = sorted(set(a for a, _ in problems) - {a for link in links for a in link["areas"]})
-        result.data.update(links=links, causes=cause_lines, measures=measure_lines, uncovered_areas=uncovered)
-        if uncovered:
-            result.warnings.append(f"第{'、'.join(int_to_cn(a) for a in uncovered)}个方面的问题没有直接对应的原因，请检查")
         return result

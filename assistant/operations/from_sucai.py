@@ -81,7 +81,7 @@ class SucaiDrafter:
         self.retriever = retriever
         self.catalog = catalog
         self.step = step
-        self.bank_items = bank_items  # AreaDrafter: the bank's problems for an area
+        self.bank_items = bank_items  # BankProblems: the suggestions for a thin area
         self.items_min = items_min
         self.items_max = items_max
 
@@ -118,7 +118,7 @@ class SucaiDrafter:
             marked.append(text)
         if len(entries) < self.items_min:
             taken = {p.bank for p in problems}
-            for passage, _ in self.bank_items.choose_problems(notice, area, kind, Facts(), set()):
+            for passage in self.bank_items.choose(notice, area, kind):
                 if len(problems) >= self.items_min:
                     break
                 bank = self.catalog.get(passage.id)
@@ -134,7 +134,7 @@ class SucaiDrafter:
             result.warnings.append(f"第{int_to_cn(area_index)}个方面的素材不足两条，已用参考库建议补足并标明"
                                    f"“{BANK_MARK}”，请换成本单位的实际问题")
         if not problems:
-            lines.append(f"一是〔待补：问题〕。比如，〔待补：具体事例〕。")
+            lines.append("一是〔待补：问题〕。比如，〔待补：具体事例〕。")
             marked.append(lines[-1])
         result.text, result.marked_text = "\n".join(lines), "\n".join(marked)
         result.citations = book.citations

@@ -14,10 +14,13 @@ from collections import defaultdict
 
 from ..numbering import int_to_cn
 from ..rubric.lexicon import DIMENSION_LABELS
+from ..similarity import SentenceCorpus, shared_share
 from .areas import VOICE
 from .base import CitationBook, OperationResult
 from .catalog import DIMENSION_ORDER, Facts
+from .from_sucai import BANK_MARK
 
+COPIED = 0.5  # share of a paragraph's sentences found in the reference above which it counts as copied
 BANK_WEIGHT = 0.5  # a bank suggestion counts for less than a problem the unit raised itself
 OWNER_FACT = re.compile(r"责任|牵头|负责|分管|月底前|年底前|时限|之前完成")
 SLOT_OWNER, SLOT_DEADLINE = "〔待补：责任人〕", "〔待补：完成时限〕"
@@ -33,7 +36,11 @@ def problem_lines(problems: list[dict]) -> str:
     return "\n".join(f"- 第{int_to_cn(p['area'])}个方面：{p['headline']}" for p in problems)
 
 
-def numbered(ordinal: str):
+def numbered(ordinal: str, reference: str = ""):
+    """The paragraph's shape, and that it is written for these problems, not the reference copied."""
+    copied = SentenceCorpus()
+    copied.add(reference, "参考")
+
     def check(text: str) -> str | None:
         if not text.startswith(ordinal):
             return f"要以“{ordinal}”开头"
@@ -41,6 +48,8 @@ def numbered(ordinal: str):
             return "写3至4句话，不超过200字"
         if "\n" in text.strip():
             return "只写一段"
+        if reference and shared_share(text, copied) > COPIED:
+            return "不要照抄参考内容，要结合上面列出的本单位问题重新写"
         return None
 
     return check
@@ -133,16 +142,16 @@ class RootsWriter:
         ordinal = f"（{int_to_cn(number)}）"
         n = book.cite(cause["id"], "原因参考库", cause["title"])
         headlines = "、".join(f"“{p['headline']}”" for p in explained[:3])
-        fallback = (f"{ordinal}{cause['title']}。{cause['text']}"
-                    + (f"{headlines}等问题，根子就在这里。" if headlines else ""))
+        fallback = (f"{ordinal}{cause['title']}。" + (f"{headlines}等问题，根子就在这里。" if headlines else "")
+                    + f"{cause['text']}{BANK_MARK}")
         values = {"voice": VOICE[kind], "ordinal": ordinal, "dimension": DIMENSION_LABELS[dimension],
                   "cause": f"{cause['title']}。{cause['text']}", "problems": problem_lines(explained) or "（无）"}
         outcome = self.step.run("causes_and_measures", "cause_for_problems", values,
                                 sources=[values["cause"], values["problems"]], fallback=fallback,
-                                validate=numbered(ordinal), repair=renumber(ordinal))
+                                validate=numbered(ordinal, cause["text"]), repair=renumber(ordinal))
         result.steps.append(outcome.log)
         if outcome.log.outcome in ("error", "fallback"):
-            result.warnings.append(f"原因{ordinal}模型生成未成功（{outcome.log.note}），已采用参考库原文，请修改")
+            result.warnings.append(f"原因{ordinal}模型生成未成功（{outcome.log.note}），已采用参考库原文并标明，请修改")
         return {"id": f"c{number}", "dimension": dimension, "text": outcome.text, "bank": cause["id"],
                 "problems": [p["id"] for p in explained], "citation": n}
 
@@ -150,22 +159,23 @@ class RootsWriter:
         ordinal = f"（{int_to_cn(number)}）"
         n = book.cite(measure["id"], "措施参考库", measure["title"])
         headlines = "、".join(f"“{p['headline']}”" for p in answered[:3])
-        fallback = f"{ordinal}{measure['title']}。针对{headlines or '上述'}等问题，{measure['text']}"
+        fallback = f"{ordinal}{measure['title']}。针对{headlines or '上述'}等问题，{measure['text']}{BANK_MARK}"
         values = {"voice": VOICE[kind], "ordinal": ordinal, "measure": f"{measure['title']}。{measure['text']}",
                   "problems": problem_lines(answered) or "（无）", "facts": owner_facts}
 
         def with_owner(text: str) -> str:
             text = renumber(ordinal)(text)
             if not OWNER.search(text):
-                text = f"{text.rstrip('。')}。责任人：{SLOT_OWNER}；完成时限：{SLOT_DEADLINE}。"
+                text = f"{text.removesuffix(BANK_MARK).rstrip('。')}。责任人：{SLOT_OWNER}；完成时限：{SLOT_DEADLINE}。" \
+                    + (BANK_MARK if text.endswith(BANK_MARK) else "")
             return text
 
         outcome = self.step.run("causes_and_measures", "measure_for_problems", values,
                                 sources=[values["measure"], values["problems"], owner_facts], fallback=with_owner(fallback),
-                                validate=numbered(ordinal), repair=with_owner)
+                                validate=numbered(ordinal, measure["text"]), repair=with_owner)
         result.steps.append(outcome.log)
         if outcome.log.outcome in ("error", "fallback"):
-            result.warnings.append(f"措施{ordinal}模型生成未成功（{outcome.log.note}），已采用参考库原文，请修改")
+            result.warnings.append(f"措施{ordinal}模型生成未成功（{outcome.log.note}），已采用参考库原文并标明，请修改")
         owner, deadline = OWNER.search(outcome.text), DEADLINE.search(outcome.text)
         return {"id": f"m{number}", "text": outcome.text, "bank": measure["id"], "cause": cause_id,
                 "problems": [p["id"] for p in answered], "areas": sorted({p["area"] for p in answered}),

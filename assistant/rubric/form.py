@@ -26,6 +26,9 @@ PER_LINE_CAP = 5  # findings of one kind reported per line; the rest are counted
 PLACEHOLDERS: list[tuple[tuple[str, ...], re.Pattern[str], str, str]] = [
     (("待",), re.compile(r"[〔\[［【（(]\s*待(?:补|填|完善|核实|确认)[^〕\]］】）)\n]{0,60}[〕\]］】）)]"),
      "尚有待补内容{m}", "补上真实情况（时间、人数、事例等）后删除待补标记"),
+    (("参考库建议",), re.compile(r"〔参考库建议[^〕\n]{0,30}〕"),
+     "这一条是参考库的建议{m}，不是本单位的素材",
+     "换成本单位征求意见、谈心谈话或查摆出的实际问题和事例，再删去这个标记"),
     (("【",), re.compile(r"【[^】\n]{0,30}】"), "留有方括号占位“{m}”", "填入实际内容并删去【】"),
     (("XX", "xx", "Xx", "xX", "ＸＸ", "ｘｘ"), re.compile(r"(?<![A-Za-z])[XxＸｘ]{2,}(?![A-Za-z])"),
      "留有占位符“{m}”", "换成实际的单位、数字或名称"),

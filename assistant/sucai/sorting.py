@@ -33,16 +33,20 @@ class AreaSorter:
         self.notices = notices
         self.tie_breaker = tie_breaker
 
-    def sort(self, notice: NoticeSpec, sucai: Sucai, *, keep_placed: bool = True) -> Sucai:
-        """Give every problem entry an area (entries the drafter placed by hand keep theirs)."""
+    def sort(self, notice: NoticeSpec, sucai: Sucai, *, only_unplaced: bool = False,
+             tie_breaker: TieBreaker | None = None) -> Sucai:
+        """Give every problem entry an area. Entries the drafter placed by hand keep theirs, and with
+        `only_unplaced` so does every entry already sorted (the drafter may have seen and accepted it)."""
         labels = self.area_labels(notice)
         for entry in sucai.problems:
-            if keep_placed and entry.area is not None and entry.confidence >= 1.0:
+            placed = entry.area is not None and 1 <= entry.area <= len(notice.areas)
+            if placed and (only_unplaced or entry.confidence >= 1.0):
                 continue
-            self.place(notice, entry, labels)
+            self.place(notice, entry, labels, tie_breaker or self.tie_breaker)
         return sucai
 
-    def place(self, notice: NoticeSpec, entry: Entry, labels: dict[str, int] | None = None) -> Entry:
+    def place(self, notice: NoticeSpec, entry: Entry, labels: dict[str, int] | None = None,
+              tie_breaker: TieBreaker | None = None) -> Entry:
         votes = self.votes(notice, entry.text, labels if labels is not None else self.area_labels(notice))
         total = sum(votes.values())
         if not total:
@@ -51,9 +55,9 @@ class AreaSorter:
         ranked = sorted(votes.items(), key=lambda item: -item[1])
         (best, top), second = ranked[0], (ranked[1] if len(ranked) > 1 else (None, 0.0))
         share = top / total
-        if second[0] is not None and (top - second[1]) / total < TIE_MARGIN and self.tie_breaker:
+        if second[0] is not None and (top - second[1]) / total < TIE_MARGIN and tie_breaker:
             options = [(area, notice.areas[area - 1].title) for area in (best, second[0])]
-            chosen = self.tie_breaker(entry.text, options)
+            chosen = tie_breaker(entry.text, options)
             if chosen in (best, second[0]):
                 best, share = chosen, votes[chosen] / total
         entry.area, entry.confidence = best, round(share, 3)
