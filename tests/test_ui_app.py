@@ -485,7 +485,7 @@ def test_sucai_from_a_table_a_paste_and_a_bad_file(services, tmp_path):
     assert fact[5] == "—" and fact[6] == "" and fact[7] == ""
     summary = panels.sucai_summary(sucai, restarted.editing.notice(restarted.store.get(owner, sid)))
     assert f"共 {count + 2} 条" in summary and "征求意见" in summary and "事实 1" in summary
-    assert "各方面的问题素材" in summary and "不足二条" in summary
+    assert "各方面的问题素材" in summary and "不足两条" in summary
 
 
 def test_sorting_the_sucai_needs_no_model(bench, tmp_path):

@@ -125,7 +125,8 @@ def _sucai_tab(ui) -> None:
                                       column_widths=["7%", "11%", "38%", "14%", "6%", "12%", "6%", "6%"],
                                       elem_id="jianshi-sucai-table")
         with gr.Accordion("问题 → 原因 → 措施（起草全文后在这里列出）", open=False, elem_id="jianshi-map-box") as ui.map_box:
-            ui.map_table = gr.Dataframe(headers=MAP_HEADERS, interactive=False, wrap=True, elem_id="jianshi-map")
+            ui.map_table = gr.Dataframe(headers=MAP_HEADERS, interactive=False, wrap=True, elem_id="jianshi-map",
+                                        column_widths=["12%", "22%", "8%", "22%", "22%", "7%", "7%"])
 
 
 def _knowledge_tab(ui) -> None:

@@ -151,7 +151,7 @@ def sucai_summary(sucai, notice, least: int = 2) -> str:
     flagged = sum(1 for e in sucai.problems if e.flagged)
     parts = [line, f"各方面的问题素材：{areas}。"]
     if thin:
-        parts.append(f"**{'、'.join(thin)}不足{int_to_cn(least)}条**：起草时会用参考库建议补足并标明，请尽量补充本单位的实际问题。")
+        parts.append(f"**{'、'.join(thin)}不足{'两' if least == 2 else int_to_cn(least)}条**：起草时会用参考库建议补足并标明，请尽量补充本单位的实际问题。")
     if flagged:
         parts.append(f"有 {flagged} 条归类把握不大（标“需核对”），请看一下方面是否合适。")
     return "\n\n".join(parts)
