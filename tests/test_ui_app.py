@@ -16,10 +16,16 @@ from assistant.models.fake import FakeModel
 from assistant.workbench import Workbench
 from tests.test_operations import FACTS, scripted_writer
 from ui.app import build_app, launch_options
+from ui.layout import MAP_HEADERS, SUCAI_HEADERS
 from ui.services import Services
 from ui.sessions import SessionStore
 
 FACT_LINES = "\n".join(FACTS.lines)
+OPINIONS = [  # (content, source, target) as a 征求意见 汇总表 lists them
+    ("党组会议研究“三重一大”事项，有4项先定后报，请示报告制度执行不严", "座谈会", "班子"),
+    ("重大事项请示报告不及时，有的事项先办后报", "意见箱", "班子"),
+    ("班子成员下基层调研多是听汇报、看材料，深入一线少", "问卷", "班子"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -138,8 +144,11 @@ def test_nothing_is_drafted_before_a_notice_is_chosen(services):
 def test_a_failing_model_falls_back_and_a_crash_loses_nothing(bench, tmp_path):
     services = make_services(bench, tmp_path, FakeModel(default=ModelUnavailable("无法连接模型服务")))
     state = new_state(services)
+    services.sucai.add_text(state["owner"], state["session"], OPINIONS[0][0])
+    services.sucai.move(state["owner"], state["session"], "s01", 1)
     _, history, state = say(services, state, "写第一个方面")
-    assert "模型生成未成功" in history[1]["content"]  # the banks' text, with a warning
+    assert "模型生成未成功" in history[1]["content"]  # the entry's own words, with a warning
+    assert "有4项先定后报" in history[1]["content"]
     crashing = Services.build(bench, lambda: 1 / 0, store=services.store)
     _, history, _ = say(crashing, state, "写第二个方面")
     assert "出错了" in history[-1]["content"] and "材料没有改动" in history[-1]["content"]
@@ -390,3 +399,206 @@ def test_requests_for_a_local_model_queue_instead_of_colliding(bench, tmp_path):
     assert all(history[-1][1]["content"].startswith("（一）") for history in frames.values())
     shown = [m["content"] for history in frames.values() for frame in history for m in frame if m["role"] == "assistant"]
     assert any("排队" in text for text in shown)
+
+
+# ---- 素材: the drafter's own material, imported, sorted, edited, drafted from ------------------------
+
+
+def opinions_xlsx(path, rows=OPINIONS):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "意见建议内容", "来源", "针对"])
+    for n, (content, source, target) in enumerate(rows, start=1):
+        sheet.append([n, content, source, target])
+    book.save(path)
+    return path
+
+
+def sucai_writer(messages):
+    """A faithful model for items from 素材: the ordinal, the hint's wording, then the entries as the example."""
+    request = messages[-1].content
+    if "本单位素材：" in request:
+        ordinal = field_of(request, "序号")
+        entries = request.split("本单位素材：", 1)[1].split("事实：", 1)[0]
+        said = "；".join(line.split("：", 1)[-1].strip() for line in entries.strip().splitlines() if line.strip())
+        return f"{ordinal}是{field_of(request, '参考写法')}。执行制度不够严格。比如，{said}。"
+    return scripted_writer(messages)
+
+
+def field_of(message, name):
+    import re
+
+    match = re.search(rf"{name}：(.*)", message)
+    return match.group(1).strip() if match else ""
+
+
+def meta(services, state):
+    return services.store.get(state["owner"], state["session"]).meta
+
+
+def entries(services, state):
+    from assistant.sucai import Sucai
+
+    return Sucai.from_list(meta(services, state).get("sucai"))
+
+
+def test_sucai_from_a_table_a_paste_and_a_bad_file(services, tmp_path):
+    from ui import panels
+
+    state = new_state(services)
+    owner, sid = state["owner"], state["session"]
+    outcome = services.sucai.add_files(owner, sid, [str(opinions_xlsx(tmp_path / "征求意见汇总.xlsx"))])
+    assert outcome.reply.startswith("已加入素材") and "归入各个方面" in outcome.reply
+    sucai = entries(services, state)
+    assert len(sucai) >= 2 and all(e.kind == "opinion" and e.area in range(1, 5) for e in sucai.entries)
+    assert any("4项先定后报" in e.text for e in sucai.entries)
+    count = len(sucai)
+
+    outcome = services.sucai.add_text(owner, sid, "谈心谈话：有的班子成员批评与自我批评辣味不足\n集中学习研讨6次")
+    assert outcome.reply.startswith("已加入素材")
+    assert len(entries(services, state)) == count + 2
+    assert services.sucai.add_text(owner, sid, "   ").reply.startswith("粘贴框是空的")
+
+    broken = tmp_path / "坏表格.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    notes = tmp_path / "笔记.pdf"
+    notes.write_bytes(b"%PDF-1.4")
+    again = tmp_path / "再传一次.xlsx"
+    opinions_xlsx(again, OPINIONS[:1])
+    outcome = services.sucai.add_files(owner, sid, [str(broken), str(notes)])
+    assert outcome.reply.count("未能加入") == 2 and "坏表格.xlsx" in outcome.reply and "格式不支持" in outcome.reply
+    assert "已有的素材不受影响" in outcome.reply
+    assert len(entries(services, state)) == count + 2  # nothing lost, nothing added
+    services.sucai.add_files(owner, sid, [str(opinions_xlsx(tmp_path / "征求意见汇总.xlsx"))])  # the same file again
+    assert len(entries(services, state)) == count + 2
+
+    restarted = make_services(services.workbench, tmp_path)  # a new server on the same data directory
+    sucai = entries(restarted, state)
+    assert len(sucai) == count + 2
+    rows = panels.sucai_rows(sucai, restarted.editing.notice(restarted.store.get(owner, sid)))
+    assert len(rows[0]) == len(SUCAI_HEADERS) == 8
+    first = rows[0]
+    assert first[0] == "s01" and first[1] == "征求意见" and first[5].startswith("（") and first[6].endswith("%")
+    fact = next(row for row in rows if row[1] == "事实")
+    assert fact[5] == "—" and fact[6] == "" and fact[7] == ""
+    summary = panels.sucai_summary(sucai, restarted.editing.notice(restarted.store.get(owner, sid)))
+    assert f"共 {count + 2} 条" in summary and "征求意见" in summary and "事实 1" in summary
+    assert "各方面的问题素材" in summary and "不足两条" in summary
+
+
+def test_sorting_the_sucai_needs_no_model(bench, tmp_path):
+    services = Services.build(bench, lambda: 1 / 0, store=SessionStore(tmp_path / "sessions.db"))  # no model at all
+    state = new_state(services)
+    services.sucai.add_text(state["owner"], state["session"], "\n".join(text for text, _, _ in OPINIONS))
+    assert all(e.area for e in entries(services, state).problems)
+
+
+def test_sucai_entries_are_moved_merged_dropped_and_rekinded(services):
+    state = new_state(services)
+    owner, sid = state["owner"], state["session"]
+    services.sucai.add_text(owner, sid, "\n".join(text for text, _, _ in OPINIONS))
+    first, second, *_ = entries(services, state).entries
+    outcome = services.sucai.move(owner, sid, first.id, 3)
+    assert outcome.reply == f"已把 {first.id}（{first.text[:18]}…）移到（三）勇于担责。"
+    moved = entries(services, state).get(first.id)
+    assert (moved.area, moved.confidence, moved.flagged) == (3, 1.0, False)
+    assert services.sucai.move(owner, sid, None, 3).reply.startswith("请先在“选一条素材”")
+    assert services.sucai.move(owner, sid, first.id, None).reply == "请在“方面”中选一个方面。"
+
+    outcome = services.sucai.merge(owner, sid, first.id, second.id)
+    assert outcome.reply.startswith(f"已把 {second.id} 并入 {first.id}")
+    merged = entries(services, state)
+    assert merged.get(second.id) is None and merged.get(first.id).count == first.count + second.count
+    assert services.sucai.merge(owner, sid, first.id, first.id).reply.startswith("请在“与这一条合并”")
+
+    outcome = services.sucai.set_kind(owner, sid, first.id, "fact")
+    assert f"从“{first.kind_label}”改为“事实”" in outcome.reply
+    assert entries(services, state).get(first.id).area is None
+    assert "不分方面" in services.sucai.move(owner, sid, first.id, 2).reply
+    outcome = services.sucai.set_kind(owner, sid, first.id, "finding")
+    assert "改为“查摆”" in outcome.reply and entries(services, state).get(first.id).area in range(1, 5)
+
+    count = len(entries(services, state))
+    assert services.sucai.drop(owner, sid, first.id).reply.startswith(f"已删除 {first.id}")
+    assert len(entries(services, state)) == count - 1 and entries(services, state).get(first.id) is None
+
+
+def test_a_new_notice_sorts_the_sucai_again_keeping_hand_moves(services):
+    state = new_state(services)
+    owner, sid = state["owner"], state["session"]
+    services.sucai.add_text(owner, sid, "\n".join(text for text, _, _ in OPINIONS))
+    by_hand, other, *_ = entries(services, state).entries
+    services.sucai.move(owner, sid, by_hand.id, 4)
+    outcome = services.editing.choose_notice(owner, sid, preset="2023")
+    assert "重新归入各个方面" in outcome.reply and "手动调整过的 1 条保持不变" in outcome.reply
+    sucai = entries(services, state)
+    assert sucai.get(by_hand.id).area == 4 and sucai.get(by_hand.id).confidence == 1.0
+    assert sucai.get(other.id).area in range(1, 7) and sucai.get(other.id).confidence < 1.0
+    services.sucai.move(owner, sid, by_hand.id, 6)  # the 2023 notice has six areas, the 2024 one four
+    outcome = services.editing.choose_notice(owner, sid, preset="2024")
+    assert "在这份通知中没有，已重新归类" in outcome.reply
+    assert entries(services, state).get(by_hand.id).area in range(1, 5)
+
+
+def test_drafting_uses_the_sucai_flags_bank_suggestions_and_keeps_the_map(bench, tmp_path):
+    from assistant.operations.from_sucai import BANK_MARK
+    from ui import panels
+
+    services = make_services(bench, tmp_path, FakeModel(default=sucai_writer))
+    state = new_state(services)
+    owner, sid = state["owner"], state["session"]
+    services.sucai.add_text(owner, sid, "\n".join(text for text, _, _ in OPINIONS[:2]))
+    for entry in entries(services, state).problems:
+        services.sucai.move(owner, sid, entry.id, 1)  # both in area 1; areas 2 to 4 have none
+
+    _, history, state = say(services, state, "写第一个方面")
+    proposal = meta(services, state)["proposal"]["changes"]["area-1"]
+    assert "有4项先定后报" in proposal and BANK_MARK not in proposal  # the unit's own figure, from its 素材
+    _, history, state = say(services, state, "写第二个方面")
+    assert BANK_MARK in meta(services, state)["proposal"]["changes"]["area-2"]
+    assert "第二个方面的本单位问题素材不足两条" in history[1]["content"]
+
+    _, history, state = say(services, state, "起草全文")
+    reply = history[1]["content"]
+    assert reply.startswith("全文初稿已写好") and "第二、三、四个方面的本单位问题素材不足两条" in reply
+    saved = meta(services, state)
+    changes = saved["proposal"]["changes"]
+    assert {"title", "opening", "area-1", "area-4", "causes", "measures"} <= set(changes)
+    assert "有4项先定后报" in changes["area-1"] and BANK_MARK not in changes["area-1"]
+    assert all(BANK_MARK in changes[f"area-{n}"] for n in (2, 3, 4))
+    found = saved["map"]
+    mine = [p for p in found["problems"] if p["area"] == 1]
+    assert mine and all(p["origin"] == "sucai" and p["entries"] for p in mine)
+    assert {e for p in mine for e in p["entries"]} == {e.id for e in entries(services, state).problems}
+    assert found["causes"] and found["measures"]
+
+    app = build_app(services.workbench, None, services=services)
+    ui = _layout_of(app)
+    view = panels.view(services, ui, dict(state))
+    assert "含参考库建议" in view[ui.proposal_label]
+    shown = panels.sucai_view(services, ui, dict(state))
+    rows = shown[ui.map_table]
+    assert len(rows) == len(found["problems"]) and len(rows[0]) == len(MAP_HEADERS)
+    assert rows[0][0].startswith("（一）") and rows[0][2] == "、".join(found["problems"][0]["entries"])
+    assert rows[0][3] != "—" and rows[0][5]  # causes, and who answers for the measures
+    assert any(row[1].endswith("（参考库建议）") for row in rows)
+
+    say(services, state, "采用")
+    view = panels.view(services, ui, dict(state))
+    labels = {value: label for label, value in view[ui.section]["choices"]}
+    assert labels["area-2"].endswith("（含参考库建议）") and not labels["area-1"].endswith("（含参考库建议）")
+
+
+def test_uploaded_sucai_copies_are_not_kept(tmp_path, monkeypatch):
+    from ui.app import forget_uploads
+
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "cache"))
+    upload = tmp_path / "cache" / "3f9a" / "征求意见汇总.xlsx"
+    upload.parent.mkdir(parents=True)
+    upload.write_bytes(b"PK")
+    elsewhere = tmp_path / "mine.xlsx"
+    elsewhere.write_bytes(b"PK")
+    forget_uploads([str(upload), str(elsewhere)])
+    assert not upload.parent.exists() and elsewhere.exists()  # only Gradio's own copies go

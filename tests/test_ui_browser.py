@@ -164,3 +164,98 @@ def test_draft_accept_check_and_export_in_a_real_browser(server, browser, tmp_pa
     expect(page.locator("#jianshi-sessions input")).to_have_value(re.compile("^江川市市场监督管理局"), timeout=60_000)
     expect(page.locator("#jianshi-editor textarea")).to_have_value(re.compile("^（一）在带头严守政治纪律"), timeout=30_000)
     expect(page.locator("#jianshi-chat")).to_contain_text("已导出")
+
+
+SUCAI_ROWS = [  # a 征求意见 汇总表: two problems (one raised twice), so the 0.5B writes two items; the other
+    # areas get marked bank suggestions
+    ("党组会议研究“三重一大”事项时，有4项先定后报，请示报告制度执行不严", "座谈会", "班子"),
+    ("重大事项请示报告不够及时，有的事项先办后报", "意见箱", "班子"),
+    ("党组会议研究三重一大事项时有4项先定后报", "问卷", "班子"),
+]
+BANK_MARK = "〔参考库建议，请结合实际核实〕"
+
+
+def opinions_xlsx(path: Path) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "意见建议内容", "来源", "针对"])
+    for n, row in enumerate(SUCAI_ROWS, start=1):
+        sheet.append([n, *row])
+    book.save(path)
+    return path
+
+
+def pick(page, dropdown: str, option) -> None:
+    page.locator(f"{dropdown} input").click()
+    page.get_by_role("option", name=option).click()
+
+
+def test_sucai_to_a_whole_material_in_a_real_browser(server, browser, tmp_path):
+    """Import a 素材 table, move an entry by hand, draft the whole material from it, see which areas carry
+    marked bank suggestions, accept and export."""
+    from playwright.sync_api import expect
+
+    url, _ = server
+    page = browser.new_context(viewport={"width": 1360, "height": 900}, accept_downloads=True).new_page()
+    page.goto(url)
+    expect(page.locator("#jianshi-chat")).to_be_visible(timeout=60_000)
+    pick(page, "#jianshi-notice", re.compile("^2024年度"))
+    expect(page.locator("#jianshi-notice-info")).to_contain_text("带头严守政治纪律和政治规矩", timeout=30_000)
+    page.get_by_role("tab", name="单位信息").click()
+    page.get_by_label("单位名称").press_sequentially("江川市审计局")
+    page.get_by_label(re.compile("要用到的事实")).press_sequentially("征求意见建议3条")  # the one-line box saves on blur
+    expect(page.get_by_text("已保存。")).to_be_visible(timeout=30_000)
+
+    page.get_by_role("tab", name="素材").click()
+    page.locator("#jianshi-sucai-upload input[type=file]").set_input_files(str(opinions_xlsx(tmp_path / "征求意见汇总表.xlsx")))
+    status = page.locator("#jianshi-sucai-status")
+    expect(status).to_contain_text("已加入素材", timeout=60_000)
+    table = page.locator("#jianshi-sucai-table")
+    expect(table).to_contain_text("4项先定后报", timeout=30_000)
+    expect(page.locator("#jianshi-sucai-summary")).to_contain_text("各方面的问题素材")
+    twice = page.locator("#jianshi-sucai-table [role=row]", has_text="4项先定后报")
+    expect(twice).to_have_count(1)  # the same opinion raised twice is one entry, counted twice
+    expect(twice.locator("[data-col='4']")).to_have_text("2")
+
+    moved = page.locator("#jianshi-sucai-table [role=row]", has_text="请示报告不够及时")
+    expect(moved).not_to_contain_text("（四）从严治党责任")
+    pick(page, "#jianshi-sucai-pick", re.compile(r"^s\d\d 重大事项请示报告不够及时"))
+    pick(page, "#jianshi-sucai-area", "（四）从严治党责任")
+    page.locator("#jianshi-sucai-move").click()
+    expect(status).to_contain_text("移到（四）从严治党责任", timeout=30_000)
+    expect(moved).to_contain_text("（四）从严治党责任", timeout=30_000)
+    expect(moved).to_contain_text("100%")
+
+    started = time.monotonic()
+    page.locator("#jianshi-message textarea").fill("起草全文")
+    page.locator("#jianshi-send").click()
+    proposal = page.locator("#jianshi-proposal textarea")
+    expect(proposal).to_have_value(re.compile("存在的主要问题.*下步整改措施", re.S), timeout=900_000)
+    drafting = time.monotonic() - started
+    expect(page.locator("#jianshi-chat")).to_contain_text("个方面的本单位问题素材不足两条，已用参考库建议补足")
+    expect(page.locator("#jianshi-proposal-label")).to_contain_text("含参考库建议")
+    assert BANK_MARK in proposal.input_value()
+
+    page.locator("#jianshi-accept").click()
+    expect(proposal).to_have_value("", timeout=30_000)
+    page.get_by_role("tab", name="材料").click()
+    expect(page.locator("#jianshi-section")).to_contain_text("（含参考库建议）", timeout=30_000)
+    page.get_by_role("tab", name="素材").click()
+    page.locator("#jianshi-map-box").get_by_text(re.compile("^问题 → 原因 → 措施（最近一次起草全文")).click()
+    expect(page.locator("#jianshi-map")).to_contain_text("（参考库建议）", timeout=30_000)
+
+    page.get_by_role("tab", name="导出").click()
+    page.locator("#jianshi-export-force input").check()
+    page.locator("#jianshi-export-docx").click()
+    link = page.locator("#jianshi-export-file a").first
+    expect(link).to_be_visible(timeout=60_000)
+    with page.expect_download() as download:
+        link.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    text = "\n".join(paragraph.text for paragraph in docx.Document(saved).paragraphs)
+    assert saved.suffix == ".docx" and "江川市审计局" in saved.name
+    assert "存在的主要问题" in text and "产生问题的原因剖析" in text and BANK_MARK in text
+    print(f"\n起草全文用时 {drafting:.0f} 秒")

@@ -13,7 +13,9 @@ from assistant.document import PartRole, parse
 from assistant.models.base import ModelError
 from assistant.notices import NoticeSpec
 from assistant.numbering import int_to_cn
+from assistant.operations.from_sucai import BANK_MARK
 from assistant.operations.whole import case_part, rectification_part, title_for
+from assistant.sucai import Sucai
 
 from assistant import material
 from .proposals import Proposal
@@ -39,6 +41,7 @@ class Outcome:
     sources: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     section: str | None = None  # the section to open next: where a proposal goes, or what was just changed
+    meta: dict = field(default_factory=dict)  # session settings to save with the outcome (the last map)
 
 
 @dataclass
@@ -92,6 +95,8 @@ class Drafting:
         with self._turn(run, intent.name in MODEL_INTENTS):
             session = self.store.get(owner, session_id)  # as it is now, after any wait in the queue
             outcome = getattr(self, intent.name)(session, notice, run, **intent.args)
+        if outcome.meta:
+            self.store.update(owner, session_id, **outcome.meta)
         if outcome.proposal is not None:
             outcome.proposal.sources = outcome.sources
             outcome.section = outcome.section or next(iter(outcome.proposal.changes), None)
@@ -101,7 +106,9 @@ class Drafting:
     def operations_for(self, owner: str):
         """The shared operations, retrieving only from the bundled knowledge, the files ingested on this
         machine and this browser's own uploads: never from another browser's."""
-        ops = self.operations()
+        return self.scoped(self.operations(), owner)
+
+    def scoped(self, ops, owner: str):
         if self.visibility is None:
             return ops
         return ops.scoped(self.workbench.retriever().scoped(self.visibility(owner)))
@@ -120,20 +127,24 @@ class Drafting:
 
     def draft_area(self, session: Session, notice: NoticeSpec, run: Run, area: int) -> Outcome:
         org, kind, facts = self.editing.profile(session)
-        result = run.ops.draft_area(notice, area, org=org, kind=kind, facts=facts, on_token=run.token)
+        result = run.ops.draft_area(notice, area, org=org, kind=kind, facts=facts, sucai=sucai_for(session),
+                                    on_token=run.token)
         self._stopped(run)
-        proposal = Proposal(f"第{int_to_cn(area)}个方面", {material.area_key(area): result.text})
-        return Outcome(result.marked_text or result.text, proposal, _sources(result), result.warnings)
+        key = material.area_key(area)
+        proposal = Proposal(f"第{int_to_cn(area)}个方面", {key: result.text})
+        reply = (result.marked_text or result.text) + bank_note([key] if BANK_MARK in result.text else [])
+        return Outcome(reply, proposal, _sources(result), result.warnings)
 
     def draft_all(self, session: Session, notice: NoticeSpec, run: Run) -> Outcome:
         org, kind, facts = self.editing.profile(session)
-        result = run.ops.draft_all(notice, org=org, kind=kind, facts=facts, progress=run.step)
+        result = run.ops.draft_all(notice, org=org, kind=kind, facts=facts, sucai=sucai_for(session), progress=run.step)
         summary = result.data["rubric"]["summary"]
-        proposal = Proposal("全文初稿", material.split(result.text))
+        proposal = Proposal("全文初稿", {key: text for key, text in result.data["sections"].items() if text.strip()})
         reply = (f"全文初稿已写好（{len(result.text)} 字，待补 {result.text.count('〔待补')} 处；检查：必须修改 "
                  f"{summary['blocker']} 处，重要 {summary['major']} 处，提示 {summary['minor']} 处）。"
-                 f"内容在下方“待采用”框中，确认后点“采用到材料”。\n\n{result.marked_text}")
-        return Outcome(reply, proposal, _sources(result), result.warnings)
+                 f"内容在下方“待采用”框中，确认后点“采用到材料”。{bank_note(result.data['bank_sections'])}"
+                 f"\n\n{result.marked_text}")
+        return Outcome(reply, proposal, _sources(result), result.warnings, meta={"map": result.data["map"]})
 
     def suggest_examples(self, session: Session, notice, run: Run, section: str | None, item: int | None) -> Outcome:
         key = section or "area-1"
@@ -221,6 +232,22 @@ class Drafting:
     def _stopped(run: Run) -> None:
         if run.cancel.is_set():
             raise Stopped()
+
+
+def sucai_for(session: Session) -> Sucai | None:
+    """The session's 素材 to draft from; None drafts from the profile's facts alone, as before 素材 existed."""
+    rows = session.meta.get("sucai")
+    return Sucai.from_list(rows) if rows else None
+
+
+def bank_note(keys: list[str]) -> str:
+    """Which areas carry marked bank suggestions: the drafter should replace them with the unit's own."""
+    areas = sorted(n for key in keys if (n := material.area_of(key)))
+    if not areas:
+        return ""
+    named = "、".join(int_to_cn(n) for n in areas)
+    return (f"\n\n第{named}个方面的本单位问题素材不足两条，已用参考库建议补足，并标明“{BANK_MARK}”："
+            "请换成本单位的实际问题（可在右侧“素材”中补充后重写）。")
 
 
 def _sources(result) -> list[str]:

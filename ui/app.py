@@ -7,6 +7,7 @@ session) and /check (a material's text in, the findings out).
 
 import secrets
 from collections.abc import Callable
+from pathlib import Path
 
 import gradio as gr
 
@@ -37,7 +38,12 @@ def build_app(workbench, ops_factory: Callable[[], object], *, store: SessionSto
                       ui.proposal, ui.notice, ui.notice_info, ui.check_summary, ui.versions, ui.export_file,
                       *[part for severity, _ in SEVERITIES for part in ui.findings[severity]]]
         knowledge = [ui.sources, ui.source_pick, ui.upload_status]
+        sucai_parts = [ui.sucai_summary, ui.sucai_table, ui.sucai_pick, ui.sucai_other, ui.sucai_area, ui.map_box,
+                       ui.map_table]
         private = {"api_visibility": "private"}
+
+        def sucai_refresh(state):
+            return panels.sucai_view(services, ui, state)
 
         def refresh(state):
             return {key: value for key, value in panels.view(services, ui, state).items() if key not in typed}
@@ -60,11 +66,12 @@ def build_app(workbench, ops_factory: Callable[[], object], *, store: SessionSto
 
         opened = [ui.state, browser, ui.tabs]
         app.load(start, [browser], opened, **private).then(reopen, [ui.state], everything + typed, **private) \
+            .then(sucai_refresh, [ui.state], sucai_parts, **private) \
             .then(lambda s: panels.knowledge_view(services, ui, s), [ui.state], knowledge, **private)
         ui.new_session.click(lambda s: _opened(s["owner"], store.create(s["owner"]).id), [ui.state], opened, **private) \
-            .then(reopen, [ui.state], everything + typed, **private)
+            .then(reopen, [ui.state], everything + typed, **private).then(sucai_refresh, [ui.state], sucai_parts, **private)
         ui.sessions.input(lambda sid, s: _opened(s["owner"], sid), [ui.sessions, ui.state], opened, **private) \
-            .then(reopen, [ui.state], everything + typed, **private)
+            .then(reopen, [ui.state], everything + typed, **private).then(sucai_refresh, [ui.state], sucai_parts, **private)
 
         # ---- chat: save what is being edited, stream the reply, then show the saved state --------------
         def on_chat(message, history, state, key, text, org, kind, year, facts):
@@ -79,8 +86,8 @@ def build_app(workbench, ops_factory: Callable[[], object], *, store: SessionSto
         chat_outputs = [ui.chatbot, ui.state, ui.message]
         runs = [trigger(on_chat, chat_inputs, chat_outputs, concurrency_limit=3, **private)
                 for trigger in (ui.message.submit, ui.send.click)]
-        for run in runs:
-            run.then(refresh, [ui.state], everything, **private)
+        for run in runs:  # a chat turn may change the notice (and so the 素材's areas) or store a new map
+            run.then(refresh, [ui.state], everything, **private).then(sucai_refresh, [ui.state], sucai_parts, **private)
         ui.stop.click(chat.stop, [ui.state], None, cancels=runs, **private).then(refresh, [ui.state], everything, **private)
 
         def act(fn, inputs=()):
@@ -106,7 +113,9 @@ def build_app(workbench, ops_factory: Callable[[], object], *, store: SessionSto
                                   (ui.export_md, say(lambda o, s, f: editing.export(o, s, "md", f)), [ui.export_force]),
                                   (ui.parse_notice, say(lambda o, s, t: editing.choose_notice(o, s, text=t)), [ui.notice_text]),
                                   (ui.restore, lambda o, s, v: v and store.restore(o, s, int(v)), [ui.versions])):
-            button.click(**act(fn, extra)).then(refresh, [ui.state], everything, **private)
+            event = button.click(**act(fn, extra)).then(refresh, [ui.state], everything, **private)
+            if button is ui.parse_notice:
+                event.then(sucai_refresh, [ui.state], sucai_parts, **private)
 
         def pick_notice(state, value):
             chosen = (store.get(state["owner"], state["session"]).meta.get("notice") or {}).get("id")
@@ -114,7 +123,8 @@ def build_app(workbench, ops_factory: Callable[[], object], *, store: SessionSto
                 say(lambda o, s: editing.choose_notice(o, s, preset=value))(state["owner"], state["session"])
             return gr.Tabs(selected="material" if value and value != "pasted" else "notice")
 
-        ui.notice.input(pick_notice, [ui.state, ui.notice], [ui.tabs], **private).then(refresh, [ui.state], everything, **private)
+        ui.notice.input(pick_notice, [ui.state, ui.notice], [ui.tabs], **private).then(refresh, [ui.state], everything, **private) \
+            .then(sucai_refresh, [ui.state], sucai_parts, **private)
 
         # ---- editing in place: saved as typed, one undo step per burst --------------------------------
         def open_section(state, key):
@@ -166,9 +176,57 @@ def build_app(workbench, ops_factory: Callable[[], object], *, store: SessionSto
                                [ui.state, ui.source_pick], [ui.upload_status], **private) \
             .then(lambda s: panels.knowledge_view(services, ui, s), [ui.state], knowledge, **private)
 
+        # ---- 素材: added from files or pasted text, sorted into the notice's areas, edited entry by entry --
+        desk = services.sucai
+
+        def add_files(state, files):
+            paths = [getattr(f, "name", f) for f in files or []]
+            try:
+                return desk.add_files(state["owner"], state["session"], paths).reply, None
+            finally:
+                forget_uploads(paths)  # the entries are kept, the uploaded copies are not
+
+        def add_text(state, text):
+            outcome = desk.add_text(state["owner"], state["session"], text)
+            return outcome.reply, ("" if outcome.reply.startswith("已加入") else text)
+
+        ui.sucai_upload.upload(add_files, [ui.state, ui.sucai_upload], [ui.sucai_status, ui.sucai_upload], **private) \
+            .then(sucai_refresh, [ui.state], sucai_parts, **private)
+        ui.sucai_add.click(add_text, [ui.state, ui.sucai_paste], [ui.sucai_status, ui.sucai_paste], **private) \
+            .then(sucai_refresh, [ui.state], sucai_parts, **private)
+        for button, fn, extra in ((ui.sucai_move, desk.move, [ui.sucai_pick, ui.sucai_area]),
+                                  (ui.sucai_merge, desk.merge, [ui.sucai_pick, ui.sucai_other]),
+                                  (ui.sucai_drop, desk.drop, [ui.sucai_pick]),
+                                  (ui.sucai_set_kind, desk.set_kind, [ui.sucai_pick, ui.sucai_kind])):
+            button.click(lambda state, *values, fn=fn: fn(state["owner"], state["session"], *values).reply,
+                         [ui.state, *extra], [ui.sucai_status], **private) \
+                .then(sucai_refresh, [ui.state], sucai_parts, **private)
+
+        def pick_row(state, evt: gr.SelectData):
+            rows = store.get(state["owner"], state["session"]).meta.get("sucai") or []
+            row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+            return rows[row]["id"] if row is not None and row < len(rows) else gr.update()
+
+        ui.sucai_table.select(pick_row, [ui.state], [ui.sucai_pick], **private)
+
         _api(services)
     app.services = services  # type: ignore[attr-defined]  (for the launcher's warm-up and for tests)
     return app
+
+
+def forget_uploads(paths: list[str]) -> None:
+    """Delete Gradio's copies of uploaded 素材 files (only those in its upload folder) once they are read."""
+    from gradio.utils import get_upload_folder
+
+    folder = Path(get_upload_folder()).resolve()
+    for given in paths:
+        path = Path(given).resolve()
+        if folder in path.parents and path.is_file():
+            path.unlink(missing_ok=True)
+            try:
+                path.parent.rmdir()  # Gradio keeps each upload in a folder of its own
+            except OSError:
+                pass
 
 
 def _api(services: Services) -> None:

@@ -37,6 +37,7 @@ class Editing:
         self.workbench = workbench
         self.store = store
         self.exports_dir = Path(exports_dir)
+        self.on_notice = None  # (owner, session id) → a line for the reply: the 素材 sorted again for the new notice
 
     # ---- what the session says -------------------------------------------------------------------
     def notice(self, session: Session) -> NoticeSpec | None:
@@ -77,6 +78,8 @@ class Editing:
         areas = "\n".join(f"（{i}）{area.title}" for i, area in enumerate(spec.areas, start=1))
         parts = "、".join(material.PART_TITLES[p] for p in spec.required_parts if p in material.PART_TITLES)
         extra = f"\n另需写：{parts}。" if parts else ""
+        sorted_again = self.on_notice(owner, session_id) if self.on_notice else ""
+        extra += f"\n{sorted_again}" if sorted_again else ""
         return Outcome(f"已选用：{spec.label}，共{len(spec.areas)}个方面：\n{areas}{extra}")
 
     def save_profile(self, owner: str, session_id: str, *, org: str, kind: str, year, facts: str) -> Session:

@@ -7,14 +7,20 @@ from types import SimpleNamespace
 
 import gradio as gr
 
+from assistant.sucai import KIND_LABELS
+
 from .files import UPLOAD_SUFFIXES
+from .sucai import SUCAI_SUFFIXES
 
 EXAMPLES = ["写第一个方面", "给这一条补一个具体事例", "分析一下这个问题的根源：调研走过场，只听汇报不进农户",
             "把原因和措施对应起来", "这一段改得更具体些", "检查一下", "导出Word"]
 WELCOME = ("**您好，我是检视**。我帮您起草民主生活会对照检查材料，全部在本机运行，内容不出本机。\n\n"
            "1. 在右侧“通知”里选年度通知（或粘贴通知原文）；\n2. 在“单位信息”里填单位名称和要用到的事实；\n"
-           "3. 在这里说“写第一个方面”，生成的内容先放进“待采用”，您确认后才写入材料。")
+           "3. 在“素材”里上传或粘贴本单位的征求意见、谈心谈话、查摆问题等素材；\n"
+           "4. 在这里说“写第一个方面”或“起草全文”，生成的内容先放进“待采用”，您确认后才写入材料。")
 SEVERITIES = (("blocker", "必须修改"), ("major", "重要"), ("minor", "提示"))
+SUCAI_HEADERS = ["编号", "类别", "内容", "来源", "次数", "方面", "把握", "需核对"]
+MAP_HEADERS = ["方面", "问题", "来自素材", "原因", "措施", "责任人", "时限"]
 CSS = """
 #jianshi-proposal textarea {background: #fffbea}
 .jianshi-findings table {font-size: 14px}
@@ -41,7 +47,7 @@ def build_layout(notice_choices: list[tuple[str, str]]) -> SimpleNamespace:
                 ui.stop = gr.Button("停止", variant="stop", scale=1, min_width=70, elem_id="jianshi-stop")
             gr.Examples(examples=EXAMPLES, inputs=[ui.message], label="可以这样说")
             with gr.Group(elem_id="jianshi-proposal-box"):
-                ui.proposal_label = gr.Markdown("**待采用**：（暂无）")
+                ui.proposal_label = gr.Markdown("**待采用**：（暂无）", elem_id="jianshi-proposal-label")
                 ui.proposal = gr.Textbox(show_label=False, lines=6, max_lines=16, elem_id="jianshi-proposal",
                                          placeholder="我写的内容会先放在这里，您可以修改后再采用")
                 with gr.Row():
@@ -52,6 +58,7 @@ def build_layout(notice_choices: list[tuple[str, str]]) -> SimpleNamespace:
                 _material_tab(ui)
                 _notice_tab(ui, notice_choices)
                 _profile_tab(ui)
+                _sucai_tab(ui)
                 _knowledge_tab(ui)
                 _check_tab(ui)
                 _versions_tab(ui)
@@ -89,6 +96,37 @@ def _profile_tab(ui) -> None:
         ui.facts = gr.Textbox(label="要用到的事实（每行一条：数字、事件、时间、人名）", lines=8, max_lines=30,
                               placeholder="集中学习研讨6次，征求意见建议42条，谈心谈话36人次\n全年下基层调研31次，形成调研报告仅3篇")
         ui.profile_saved = gr.Markdown("")
+
+
+def _sucai_tab(ui) -> None:
+    with gr.Tab("素材", id="sucai"):
+        ui.sucai_summary = gr.Markdown("", elem_id="jianshi-sucai-summary")
+        with gr.Accordion("加入素材", open=True):
+            ui.sucai_upload = gr.File(label="上传素材文件（.txt、.md、.docx、.xlsx，可一次选多个）", file_count="multiple",
+                                      file_types=list(SUCAI_SUFFIXES), elem_id="jianshi-sucai-upload")
+            ui.sucai_paste = gr.Textbox(label="或者粘贴素材（每行一条）", lines=4, max_lines=16, max_length=100_000,
+                                        elem_id="jianshi-sucai-paste",
+                                        placeholder="征求意见：班子成员下基层调研多是听汇报、看材料\n查摆：学习研讨联系实际不够")
+            ui.sucai_add = gr.Button("加入素材", size="sm", elem_id="jianshi-sucai-add")
+        ui.sucai_status = gr.Markdown("", elem_id="jianshi-sucai-status")
+        with gr.Row():
+            ui.sucai_pick = gr.Dropdown(label="选一条素材（也可点表格中的一行）", choices=[], scale=3,
+                                        elem_id="jianshi-sucai-pick")
+            ui.sucai_area = gr.Dropdown(label="方面", choices=[], scale=2, elem_id="jianshi-sucai-area")
+            ui.sucai_move = gr.Button("移到该方面", size="sm", scale=1, min_width=90, elem_id="jianshi-sucai-move")
+        with gr.Row():
+            ui.sucai_kind = gr.Dropdown(label="类别", choices=[(label, kind) for kind, label in KIND_LABELS.items()],
+                                        scale=2, elem_id="jianshi-sucai-kind")
+            ui.sucai_set_kind = gr.Button("改类别", size="sm", scale=1, min_width=70, elem_id="jianshi-sucai-set-kind")
+            ui.sucai_other = gr.Dropdown(label="与这一条合并", choices=[], scale=3, elem_id="jianshi-sucai-other")
+            ui.sucai_merge = gr.Button("合并", size="sm", scale=1, min_width=60, elem_id="jianshi-sucai-merge")
+            ui.sucai_drop = gr.Button("删除这一条", size="sm", scale=1, min_width=90, elem_id="jianshi-sucai-drop")
+        ui.sucai_table = gr.Dataframe(headers=SUCAI_HEADERS, interactive=False, wrap=True, label="素材",
+                                      column_widths=["7%", "11%", "38%", "14%", "6%", "12%", "6%", "6%"],
+                                      elem_id="jianshi-sucai-table")
+        with gr.Accordion("问题 → 原因 → 措施（起草全文后在这里列出）", open=False, elem_id="jianshi-map-box") as ui.map_box:
+            ui.map_table = gr.Dataframe(headers=MAP_HEADERS, interactive=False, wrap=True, elem_id="jianshi-map",
+                                        column_widths=["12%", "22%", "8%", "22%", "22%", "7%", "7%"])
 
 
 def _knowledge_tab(ui) -> None:

@@ -9,11 +9,16 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.numbering import int_to_cn
+from assistant.operations.from_sucai import BANK_MARK
+from assistant.sucai import KIND_LABELS
 
 from assistant import material
 from .layout import SEVERITIES
 from .proposals import Proposal
 from .services import Services
+from .sucai import area_name, short, sucai_of
+
+BANK_FLAG = "（含参考库建议）"
 
 
 def findings_of(session, severity: str) -> list[dict]:
@@ -50,7 +55,7 @@ def view(services: Services, ui, state: dict) -> dict:
         ui.section: gr.update(choices=[(_choice(k, notice, session.sections), k) for k in keys], value=section),
         ui.editor: session.sections.get(section, ""),
         ui.fulltext: text,
-        ui.proposal_label: f"**待采用**：{proposal.label}" if proposal else "**待采用**：（暂无）",
+        ui.proposal_label: proposal_label(proposal, notice),
         ui.proposal: proposal.display(notice) if proposal else "",
         ui.notice: ref.get("id"),
         ui.notice_text: ref.get("text", "") if ref.get("id") == "pasted" else "",
@@ -73,7 +78,18 @@ def view(services: Services, ui, state: dict) -> dict:
 
 def _choice(key: str, notice, sections: dict) -> str:
     label = material.section_label(key, notice)
-    return label if (sections.get(key) or "").strip() else f"{label}（待写）"
+    text = sections.get(key) or ""
+    if not text.strip():
+        return f"{label}（待写）"
+    return f"{label}{BANK_FLAG}" if BANK_MARK in text else label
+
+
+def proposal_label(proposal: Proposal | None, notice) -> str:
+    if proposal is None:
+        return "**待采用**：（暂无）"
+    marked = [material.section_label(key, notice) for key, text in proposal.changes.items() if BANK_MARK in text]
+    flag = f" · {'、'.join(marked)}含参考库建议，请换成本单位的实际问题" if marked else ""
+    return f"**待采用**：{proposal.label}{flag}"
 
 
 def _version(version) -> str:
@@ -106,3 +122,74 @@ def knowledge_view(services: Services, ui, state: dict) -> dict:
     except Exception as exc:  # noqa: BLE001  an index problem must not break the page
         return {ui.sources: [], ui.source_pick: gr.update(choices=[]), ui.upload_status: f"知识库暂时无法读取（{type(exc).__name__}）"}
     return {ui.sources: rows, ui.source_pick: gr.update(choices=[r[0] for r in rows], value=None)}
+
+
+# ---- the 素材 tab ------------------------------------------------------------------------------------
+def sucai_rows(sucai, notice) -> list[list]:
+    rows = []
+    for e in sucai.entries:
+        source = e.source + (f"（针对{e.target}）" if e.target else "")
+        placed = e.is_problem and e.area is not None
+        rows.append([e.id, e.kind_label, e.text, source, e.count,
+                     area_name(notice, e.area) if placed else ("未归类" if e.is_problem else "—"),
+                     f"{round(e.confidence * 100)}%" if placed else "", "✔" if placed and e.flagged else ""])
+    return rows
+
+
+def sucai_summary(sucai, notice, least: int = 2) -> str:
+    """How many entries of each kind and in each area, and which areas are short of problem entries."""
+    if not sucai.entries:
+        return ("还没有素材。上传征求意见汇总表、谈心谈话记录、查摆问题清单、巡察反馈、上年度整改台账等文件，"
+                "或把素材粘贴到下面（每行一条）。起草时，问题从这些素材中来。")
+    kinds = "、".join(f"{label} {n}" for kind, label in KIND_LABELS.items() if (n := len(sucai.of_kind(kind))))
+    line = f"共 {len(sucai)} 条：{kinds}。"
+    if notice is None:
+        return line + "\n\n选择通知后，问题素材会自动归入各个方面。"
+    counts = {a.index: len(sucai.in_area(a.index)) for a in notice.areas}
+    areas = "；".join(f"{area_name(notice, n)} {c} 条" for n, c in counts.items())
+    thin = [area_name(notice, n) for n, c in counts.items() if c < least]
+    flagged = sum(1 for e in sucai.problems if e.flagged)
+    parts = [line, f"各方面的问题素材：{areas}。"]
+    if thin:
+        parts.append(f"**{'、'.join(thin)}不足{'两' if least == 2 else int_to_cn(least)}条**：起草时会用参考库建议补足并标明，请尽量补充本单位的实际问题。")
+    if flagged:
+        parts.append(f"有 {flagged} 条归类把握不大（标“需核对”），请看一下方面是否合适。")
+    return "\n\n".join(parts)
+
+
+def map_rows(found: dict | None, notice) -> list[list]:
+    """One row per problem of the last whole draft: the causes that explain it, the measures that answer it."""
+    if not found:
+        return []
+    rows = []
+    for problem in found.get("problems", []):
+        causes = [c for c in found.get("causes", []) if problem["id"] in c.get("problems", [])]
+        measures = [m for m in found.get("measures", []) if problem["id"] in m.get("problems", [])]
+        headline = problem.get("headline") or short(problem.get("text", ""), 40)
+        rows.append([area_name(notice, problem.get("area")),
+                     headline + ("（参考库建议）" if problem.get("origin") == "bank" else ""),
+                     "、".join(problem.get("entries", [])) or "—",
+                     "\n".join(short(c["text"], 40) for c in causes) or "—",
+                     "\n".join(short(m["text"], 40) for m in measures) or "—",
+                     "\n".join(dict.fromkeys(m.get("owner", "") for m in measures)) or "—",
+                     "\n".join(dict.fromkeys(m.get("deadline", "") for m in measures)) or "—"])
+    return rows
+
+
+def sucai_view(services: Services, ui, state: dict) -> dict:
+    session = services.store.get(state["owner"], state["session"])
+    notice = services.editing.notice(session)
+    sucai = sucai_of(session)
+    entries = [(f"{e.id} {short(e.text, 24)}", e.id) for e in sucai.entries]
+    areas = [(area_name(notice, a.index), a.index) for a in notice.areas] if notice else []
+    found = session.meta.get("map")
+    return {
+        ui.sucai_summary: sucai_summary(sucai, notice, services.workbench.settings.items_per_area_min),
+        ui.sucai_table: sucai_rows(sucai, notice),
+        ui.sucai_pick: gr.update(choices=entries, value=None),
+        ui.sucai_other: gr.update(choices=entries, value=None),
+        ui.sucai_area: gr.update(choices=areas, value=None),
+        ui.map_box: gr.update(label=f"问题 → 原因 → 措施（最近一次起草全文，{len(found.get('problems', []))} 个问题）"
+                              if found else "问题 → 原因 → 措施（起草全文后在这里列出）"),
+        ui.map_table: map_rows(found, notice),
+    }

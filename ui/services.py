@@ -7,11 +7,14 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assistant.models.base import ChatModel, ModelUnavailable
+
 from .actions import Drafting
 from .editing import Editing
 from .files import Uploads
 from .handlers import ChatHandler
 from .sessions import SessionStore
+from .sucai import SucaiDesk
 
 
 def once(factory: Callable[[], object]) -> Callable[[], object]:
@@ -38,6 +41,15 @@ def start_model(operations):
     return operations
 
 
+class NoModel(ChatModel):
+    """For the operations that only retrieve (sorting 素材): they must not start or wait for a model."""
+
+    name = "无模型"
+
+    def complete(self, messages, **kwargs):
+        raise ModelUnavailable("这一步不调用模型")
+
+
 @dataclass
 class Services:
     workbench: object
@@ -47,6 +59,7 @@ class Services:
     chat: ChatHandler
     uploads: Uploads
     operations: Callable[[], object]
+    sucai: SucaiDesk
 
     @classmethod
     def build(cls, workbench, ops_factory: Callable[[], object], *, store: SessionStore | None = None) -> "Services":
@@ -58,7 +71,11 @@ class Services:
                           max_bytes=workbench.settings.max_ingest_bytes)
         drafting = Drafting(workbench=workbench, operations=operations, store=store, editing=editing,
                             visibility=uploads.visible_to)
-        return cls(workbench, store, editing, drafting, ChatHandler(drafting=drafting, store=store), uploads, operations)
+        retrieval_only = once(lambda: workbench.operations(model=NoModel(), log=False))
+        desk = SucaiDesk(store=store, editing=editing, sorting=lambda owner: drafting.scoped(retrieval_only(), owner))
+        editing.on_notice = desk.resort
+        return cls(workbench, store, editing, drafting, ChatHandler(drafting=drafting, store=store), uploads, operations,
+                   desk)
 
     def warm_up(self) -> None:
         """Build the bundled index and start the model in the background, so the first request is quick."""
