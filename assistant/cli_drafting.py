@@ -16,14 +16,14 @@ from .workbench import KINDS, Workbench
 
 no_log_option = click.option("--no-log", is_flag=True, help="不把本次模型调用记入日志")
 prompt_option = click.option("--prompt", "prompts", multiple=True, metavar="名称@v版本",
-                             help="指定提示词版本，如 item_rewrite@v1（可多次使用）")
+                             help="指定提示词版本，如 item_from_sucai@v1（可多次使用）")
 
 
 def _versions(prompts: tuple[str, ...]) -> dict[str, str]:
     versions = {}
     for ref in prompts:
         if "@" not in ref:
-            raise InputError(f"提示词版本写法不对：{ref}", hint="请写成 名称@v版本，如 item_rewrite@v1")
+            raise InputError(f"提示词版本写法不对：{ref}", hint="请写成 名称@v版本，如 item_from_sucai@v1")
         versions[ref.split("@", 1)[0]] = ref
     return versions
 

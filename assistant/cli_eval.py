@@ -43,7 +43,7 @@ def _refs(prompts: tuple[str, ...], extra: tuple[str, ...]) -> list[str]:
 
 @main.command(name="eval", context_settings=CONTEXT)
 @click.option("--prompts", "prompts", multiple=True, metavar="名称@v版本 …",
-              help="要比较的提示词版本，如 --prompts item_rewrite@v1 item_rewrite@v2；省略时比较每个有两个版本的提示词的最新两版")
+              help="要比较的提示词版本，如 --prompts cause_explain@v1 cause_explain@v2；省略时比较每个有两个版本的提示词的最新两版")
 @click.argument("extra", nargs=-1, metavar="")
 @click.option("--dataset", "datasets", multiple=True, metavar="名称",
               help="评测集：drafting、analyze、revision、retrieval（可多次使用）；省略时全部")

@@ -182,6 +182,15 @@ def prefers(marker: str):
     return reply
 
 
+def avoids(marker: str):
+    """A judge that picks whichever of A and B lacks the marker."""
+    def reply(messages):
+        request = messages[-1].content
+        a, b = request.split("输出A：", 1)[1].split("输出B：", 1)
+        return "B\n理由" if marker in a and marker not in b else ("A\n理由" if marker in b else "平\n相当")
+    return reply
+
+
 def test_judge_maps_random_order_back_to_the_versions():
     judge = PairwiseJudge(FakeModel(default=prefers("好")))
     outcomes = {judge.compare("任务", "差的输出", "好的输出", key=f"case{i}")[0] for i in range(12)}
@@ -216,15 +225,14 @@ def test_cache_answers_repeated_calls(tmp_path):
 
 def test_versions_default_to_the_two_newest_of_each_prompt():
     versions = resolve_versions([], PROMPTS)
-    assert versions == {"v1": {"cause_explain": "cause_explain@v1", "item_rewrite": "item_rewrite@v1"},
-                        "v2": {"cause_explain": "cause_explain@v2", "item_rewrite": "item_rewrite@v2"}}
-    chosen = resolve_versions(["item_rewrite@v1", "item_rewrite@v2", "cause_explain@v2"], PROMPTS)
-    assert list(chosen) == ["item_rewrite@v1", "item_rewrite@v2"]
-    assert chosen["item_rewrite@v1"]["cause_explain"] == "cause_explain@v2"
+    assert versions == {"v1": {"cause_explain": "cause_explain@v1"}, "v2": {"cause_explain": "cause_explain@v2"}}
+    chosen = resolve_versions(["cause_explain@v1", "cause_explain@v2", "item_from_sucai@v1"], PROMPTS)
+    assert list(chosen) == ["cause_explain@v1", "cause_explain@v2"]
+    assert chosen["cause_explain@v1"]["item_from_sucai"] == "item_from_sucai@v1"
     with pytest.raises(PromptError):
-        resolve_versions(["item_rewrite@v9"], PROMPTS)
+        resolve_versions(["cause_explain@v9"], PROMPTS)
     with pytest.raises(InputError):
-        resolve_versions(["item_rewrite@v1", "item_rewrite@v2", "cause_explain@v1", "cause_explain@v2",
+        resolve_versions(["cause_explain@v1", "cause_explain@v2", "item_from_sucai@v1", "item_from_sucai@v1",
                           "example_sentence@v1", "cause_explain@v1"], PROMPTS)
 
 
@@ -284,10 +292,10 @@ def bench(shared_home, monkeypatch):
 
 
 def version_sensitive(messages):
-    """Under item_rewrite@v1 the writer invents a year; under v2 it is faithful."""
+    """Under cause_explain@v1 the writer invents a year; under v2 it is faithful."""
     text = scripted_writer(messages)
-    if messages[0].content.startswith("你是党政机关文稿起草助手") and "比如，" in text:
-        text = text.replace("比如，", "比如，2019年", 1)
+    if messages[0].content.startswith("你是民主生活会对照检查材料的原因剖析助手"):
+        text = "2019年以来，" + text
     return text
 
 
@@ -302,14 +310,14 @@ def test_runner_writes_cases_summary_and_report(bench, tmp_path):
     result = run(bench, tmp_path, model)
     summary = json.loads((result.folder / "summary.json").read_text(encoding="utf-8"))
     assert summary["git"]["commit"] and len(summary["git"]["commit"]) == 40 and isinstance(summary["git"]["dirty"], bool)
-    assert summary["versions"]["v1"]["item_rewrite"] == "item_rewrite@v1" and summary["model"] == "model:fake"
+    assert summary["versions"]["v1"]["cause_explain"] == "cause_explain@v1" and summary["model"] == "model:fake"
     assert summary["scorers"]["invented_facts"] == S.SCORERS["invented_facts"].version
-    assert set(summary["prompts"]) == {"item_rewrite@v1", "item_rewrite@v2", "cause_explain@v1", "cause_explain@v2"}
+    assert set(summary["prompts"]) == {"cause_explain@v1", "cause_explain@v2"}
     assert summary["datasets"]["drafting"]["cases"] == 2 and summary["cases"] == 8
     rows = [json.loads(line) for line in (result.folder / "cases.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {(r["family"], r["version"]) for r in rows} == {(f, v) for f in ("drafting", "analyze") for v in ("v1", "v2")}
     scores = summary["scores"]
-    assert scores["v1"]["drafting.invented_facts"] > 0 and scores["v2"]["drafting.invented_facts"] == 0
+    assert scores["v1"]["analyze.invented_facts"] > 0 and scores["v2"]["analyze.invented_facts"] == 0
     assert any(c["scorer"] == "invented_facts" for c in summary["changed"])
     html = result.report.read_text(encoding="utf-8")
     assert "<svg" in html and "v1" in html and "v2" in html and "结论有变化的用例" in html and "<script" not in html
@@ -385,10 +393,10 @@ def test_eval_usage_errors_are_chinese(bench, tmp_path, fake_eval_model):
 
 
 def test_runner_adds_the_judges_verdicts(bench, tmp_path):
-    judge = PairwiseJudge(FakeModel(default=prefers("比如，2021年")))  # v1's invented year became a slot there
-    result = run(bench, tmp_path, FakeModel(default=version_sensitive), families=["drafting"], limit=1, judge=judge)
-    assert result.summary["scores"]["v1"]["drafting.judge_win_rate"] == 0.0
-    assert result.summary["scores"]["v2"]["drafting.judge_win_rate"] == 1.0
+    judge = PairwiseJudge(FakeModel(default=avoids("〔待补")))  # v1's invented year became a slot there
+    result = run(bench, tmp_path, FakeModel(default=version_sensitive), families=["analyze"], limit=1, judge=judge)
+    assert result.summary["scores"]["v1"]["analyze.judge_win_rate"] == 0.0
+    assert result.summary["scores"]["v2"]["analyze.judge_win_rate"] == 1.0
     assert judge.model.history and all("输出A" in call["messages"][-1].content for call in judge.model.history)
 
 
