@@ -602,3 +602,20 @@ def test_uploaded_sucai_copies_are_not_kept(tmp_path, monkeypatch):
     elsewhere.write_bytes(b"PK")
     forget_uploads([str(upload), str(elsewhere)])
     assert not upload.parent.exists() and elsewhere.exists()  # only Gradio's own copies go
+
+
+def test_check_compares_with_the_other_materials_on_this_machine(services):
+    shared = ("班子成员到龙潭村调研时只在村部听了汇报，没有走进一户群众家中，群众反映的客运班线停开问题一个多月没有答复。"
+              "这种调研走过场的作风，说到底是群众观点树得不牢。")
+    mine, theirs, fresh = new_state(services), new_state(services, owner="browser-b"), new_state(services)
+    for state in (mine, theirs):
+        services.editing.save_section(state["owner"], state["session"], "area-2", f"（二）在砥砺作风方面\n一是调研不深入。{shared}")
+    services.editing.save_section(fresh["owner"], fresh["session"], "area-2",
+                                  "（二）在砥砺作风方面\n一是学习不系统，专题研讨时照着稿子念，没有联系分管的农村公路养护工作谈体会，学用脱节。")
+    services.editing.check(mine["owner"], mine["session"])
+    report = services.store.get(mine["owner"], mine["session"]).meta["report"]
+    shared_findings = [f for f in report["findings"] if f["rule"] == "similarity" and f.get("line")]
+    assert shared_findings and all("本机其他起草人的一份材料" in f["message"] for f in shared_findings)
+    services.editing.check(fresh["owner"], fresh["session"])
+    fresh_report = services.store.get(fresh["owner"], fresh["session"]).meta["report"]
+    assert not [f for f in fresh_report["findings"] if f["rule"] == "similarity" and f.get("line")]

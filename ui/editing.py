@@ -132,7 +132,8 @@ class Editing:
         text, spans = material.render(session.sections, self.notice(session))
         if not text.strip():
             return Outcome("材料还是空的，请先写一部分再检查。")
-        report = self.check_text(text, self.notice(session), (session.meta.get("profile") or {}).get("kind"))
+        report = self.check_text(text, self.notice(session), (session.meta.get("profile") or {}).get("kind"),
+                                 others=self.other_materials(session_id))
         for finding in report["findings"]:
             span = material.span_at(spans, finding.get("line"))
             finding["section"] = span.key if span else None
@@ -143,10 +144,21 @@ class Editing:
         return Outcome(f"检查完成：必须修改 {s['blocker']} 处，重要 {s['major']} 处，提示 {s['minor']} 处。"
                        "右侧“检查”中按级别列出，点一条可跳到对应的一节。" + ("\n" + "\n".join(top) if top else ""))
 
-    def check_text(self, text: str, notice: NoticeSpec | None = None, kind: str | None = None) -> dict:
+    def check_text(self, text: str, notice: NoticeSpec | None = None, kind: str | None = None,
+                   others: list[tuple[str, str]] = ()) -> dict:
         draft = self.workbench.draft_from_text(text, "材料")
         notice = notice or self.workbench.resolve_notice(None, draft.doc)
-        return self.workbench.check(draft.doc, notice=notice, kind=kind or None).to_dict()
+        return self.workbench.check(draft.doc, notice=notice, kind=kind or None, others=others).to_dict()
+
+    def other_materials(self, session_id: str) -> list[tuple[str, str]]:
+        """The other materials on this machine, for the 雷同 check. Another browser's material is named only
+        as such: its title is not shown to this one."""
+        others = []
+        for _, same_owner, title, sections in self.store.latest_texts(session_id):
+            text, _ = material.render(sections)
+            if text.strip():
+                others.append((title if same_owner else "本机其他起草人的一份材料", text))
+        return others
 
     def export(self, owner: str, session_id: str, fmt: str = "docx", force: bool = False) -> Outcome:
         """Like `jianshi export`: a material with blocker findings is not exported unless the drafter asks

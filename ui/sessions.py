@@ -106,6 +106,16 @@ class SessionStore:
                        (json.dumps(merged, ensure_ascii=False), title or row["title"], time.time(), session_id))
         return self.get(owner, session_id)
 
+    def latest_texts(self, exclude: str, limit: int = 50) -> list[tuple[str, bool, str, dict[str, str]]]:
+        """(owner, same owner as `exclude`, title, sections) of the other materials on this machine, the most
+        recently changed first: what a 雷同 check compares a material with."""
+        with self._connect() as db:
+            mine = db.execute("SELECT owner FROM sessions WHERE id = ?", (exclude,)).fetchone()
+            rows = db.execute("SELECT s.owner, s.title, v.sections FROM sessions s JOIN versions v ON v.id = s.head "
+                              "WHERE s.id != ? ORDER BY s.updated DESC LIMIT ?", (exclude, limit)).fetchall()
+        owner = mine["owner"] if mine else None
+        return [(r["owner"], r["owner"] == owner, r["title"], json.loads(r["sections"])) for r in rows]
+
     def delete(self, owner: str, session_id: str) -> None:
         with self._connect() as db:
             self._row(db, owner, session_id)
