@@ -115,11 +115,9 @@ class Sucai:
         return entry
 
     def next_id(self) -> str:
-        used = {entry.id for entry in self.entries}
-        n = len(self.entries) + 1
-        while f"s{n:02d}" in used:
-            n += 1
-        return f"s{n:02d}"
+        """One past the highest id in the list (a dropped last entry's id can come back; the others cannot)."""
+        numbers = [int(entry.id[1:]) for entry in self.entries if re.fullmatch(r"s\d+", entry.id)]
+        return f"s{max(numbers, default=0) + 1:02d}"
 
     def extend(self, other: "Sucai") -> None:
         for entry in other.entries:
