@@ -101,6 +101,22 @@ def browser():
         chromium.close()
 
 
+
+def export_anyway(page, tmp_path):
+    """Tick 仍然导出, export the .docx, download it: its path and its paragraphs' text."""
+    from playwright.sync_api import expect
+
+    page.locator("#jianshi-export-force input").check()
+    page.locator("#jianshi-export-docx").click()
+    link = page.locator("#jianshi-export-file a").first
+    expect(link).to_be_visible(timeout=60_000)
+    with page.expect_download() as download:
+        link.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    return saved, "\n".join(paragraph.text for paragraph in docx.Document(saved).paragraphs)
+
+
 def test_draft_accept_check_and_export_in_a_real_browser(server, browser, tmp_path):
     from playwright.sync_api import expect
 
@@ -146,16 +162,8 @@ def test_draft_accept_check_and_export_in_a_real_browser(server, browser, tmp_pa
     page.get_by_role("tab", name="导出").click()
     page.locator("#jianshi-export-docx").click()  # four areas still unwritten: refused, like jianshi export
     expect(page.locator("#jianshi-chat")).to_contain_text("没有导出", timeout=60_000)
-    page.locator("#jianshi-export-force input").check()
-    page.locator("#jianshi-export-docx").click()
-    link = page.locator("#jianshi-export-file a").first
-    expect(link).to_be_visible(timeout=60_000)
-    with page.expect_download() as download:
-        link.click()
-    saved = tmp_path / download.value.suggested_filename
-    download.value.save_as(saved)
+    saved, text = export_anyway(page, tmp_path)
     assert saved.suffix == ".docx" and "江川市市场监督管理局" in saved.name
-    text = "\n".join(paragraph.text for paragraph in docx.Document(saved).paragraphs)
     assert "存在的主要问题" in text and "在带头严守政治纪律和政治规矩" in text and "一是" in text
     assert outside == []  # the page asked nothing of any other host
 
@@ -247,15 +255,7 @@ def test_sucai_to_a_whole_material_in_a_real_browser(server, browser, tmp_path):
     expect(page.locator("#jianshi-map")).to_contain_text("（参考库建议）", timeout=30_000)
 
     page.get_by_role("tab", name="导出").click()
-    page.locator("#jianshi-export-force input").check()
-    page.locator("#jianshi-export-docx").click()
-    link = page.locator("#jianshi-export-file a").first
-    expect(link).to_be_visible(timeout=60_000)
-    with page.expect_download() as download:
-        link.click()
-    saved = tmp_path / download.value.suggested_filename
-    download.value.save_as(saved)
-    text = "\n".join(paragraph.text for paragraph in docx.Document(saved).paragraphs)
+    saved, text = export_anyway(page, tmp_path)
     assert saved.suffix == ".docx" and "江川市审计局" in saved.name
     assert "存在的主要问题" in text and "产生问题的原因剖析" in text and BANK_MARK in text
     print(f"\n起草全文用时 {drafting:.0f} 秒")
