@@ -96,7 +96,8 @@ def test_draft_area_writes_items_from_the_facts_problem_lines(make_ops, notice_2
 
 
 def test_invented_figures_become_slots(make_ops, notice_2024):
-    inventive = FakeModel(default=lambda m: f"{field(m[-1].content, '序号')}是纪律意识不强。比如，2019年8月有37%的事项未报告，王建华同志负责。")
+    inventive = FakeModel(default=lambda m: f"{field(m[-1].content, '序号')}是纪律意识不强。比如，党组会议研究重大事项时，"
+                                            "有的班子成员不愿表达不同意见，2019年8月有37%的事项未报告，王建华同志负责。")
     ops, _ = make_ops(inventive)
     facts = Facts(["党组会议研究重大事项时，有的班子成员不愿表达不同意见，会前酝酿不充分"])
     result = ops.draft_area(notice_2024, 4, org="江川市市场监督管理局", kind="banzi", facts=facts)
@@ -119,14 +120,23 @@ def test_model_down_falls_back_to_the_entries_and_marked_bank_text(make_ops, not
 
 
 def test_invalid_output_is_repaired_once_then_falls_back(make_ops, notice_2024):
-    model = FakeModel(["没有序号的输出", "一是纪律意识不强。比如，〔待补：时间〕未请示。"], default="仍然不合格")
+    repaired = "一是民主集中制执行不严。比如，党组会议研究重大事项时，有的班子成员不愿表达不同意见，〔待补：时间〕会前酝酿不充分。"
+    item_replies = ["没有序号的输出", repaired]
+
+    def reply(messages):  # a tie in sorting may ask the model first: that answer is not part of the script
+        if "归入哪个方面" in messages[-1].content:
+            return "4"
+        return item_replies.pop(0) if item_replies else "仍然不合格"
+
+    model = FakeModel(default=reply)
     ops, logbook = make_ops(model)
     facts = Facts(["有的班子成员重大事项先实施后报告，请示报告制度执行不严",
                    "党组会议研究重大事项时，有的班子成员不愿表达不同意见，会前酝酿不充分"])
     result = ops.draft_area(notice_2024, 4, org="江川市市场监督管理局", kind="banzi", facts=facts)
     first = result.text.split("\n")[1]
-    assert first == "一是纪律意识不强。比如，〔待补：时间〕未请示。"
-    assert "上面的输出不符合要求" in model.history[1]["messages"][-1].content
+    assert first == repaired
+    items = [call for call in model.history if "归入哪个方面" not in call["messages"][-1].content]
+    assert "上面的输出不符合要求" in items[1]["messages"][-1].content
     outcomes = [c["outcome"] for c in reversed(logbook.recent())]
     assert outcomes[:2] == ["invalid", "repaired"]
     assert [s.outcome for s in result.steps] == ["repaired"]  # both lines speak of one theme: one item

@@ -275,3 +275,20 @@ def test_causes_and_measures_for_a_written_draft_cover_every_area(make_ops):
     assert 4 <= len(result.data["causes"]) <= 6
     assert result.data["causes"][0].startswith("（一）") and result.data["measures"][0].startswith("（一）")
     assert not any(line.startswith(("二、", "三、")) for line in result.text.split("\n"))
+
+
+def test_a_reply_that_copies_the_few_shot_example_or_ignores_the_entries_is_sent_back(make_ops, notices):
+    example = PromptLibrary(PROJECT_ROOT / "prompts").get("item_from_sucai").examples[0]["output"]
+    copier = FakeModel(default=lambda messages: example)
+    ops, logbook = make_ops(copier)
+    result = ops.draft_area(notices.get("2024"), 2, org="临溪县交通运输局", kind="banzi", facts=Facts(),
+                            sucai=unit_sucai())
+    assert "31次" not in result.text and "46件超期办结" in result.text  # the example's figures never reach it
+    notes = [c["error"] for c in logbook.recent() if c["outcome"] == "invalid"]
+    assert any("照抄了示例" in note for note in notes)
+    wanderer = FakeModel(default=lambda messages: "一是理论学习不够深入。比如，〔待补：时间〕中心组学习时照本宣科。")
+    ops, logbook = make_ops(wanderer)
+    result = ops.draft_area(notices.get("2024"), 2, org="临溪县交通运输局", kind="banzi", facts=Facts(),
+                            sucai=unit_sucai())
+    assert "理论学习不够深入" not in result.text and "2次公务接待" in result.text
+    assert any("没有用上“本单位素材”" in c["error"] for c in logbook.recent() if c["outcome"] == "invalid")

@@ -16,6 +16,10 @@ from ..factguard import guard
 from ..logbook import CallRecord, Logbook
 from ..models.base import ChatModel, Message, ModelError
 from ..prompts import Prompt, PromptLibrary
+from ..similarity import SentenceCorpus, shared_share
+
+COPIED_EXAMPLE = 0.3  # share of a reply's sentences found in the few-shot answers above which it is a copy
+COPY_MIN_CHARS = 12  # sentences this long or longer count (the headline of a copied item is short)
 
 MARKDOWN = [
     (re.compile(r"^\s{0,3}#{1,6}\s*", re.M), ""),
@@ -121,6 +125,7 @@ class ModelStep:
         self.logbook = logbook
         self.prompt_versions = prompt_versions or {}  # name → "name@vN" chosen by evals
         self.seed = seed
+        self._examples: dict[str, SentenceCorpus] = {}  # prompt ref → its few-shot answers, sentence by sentence
 
     def prompt(self, name: str) -> Prompt:
         return self.prompts.get(self.prompt_versions.get(name, name))
@@ -144,7 +149,7 @@ class ModelStep:
                 log = StepLog(prompt.ref, self.model.name, outcome="error", note=exc.message)
                 return StepOutcome(fallback, log, [])
             text = repair(strip_markdown(reply.text))
-            problem = validate(text)
+            problem = validate(text) or self.copies_example(prompt, text)
             outcome = "ok" if problem is None else "invalid"
             self._log(operation, prompt, outcome if attempt == 0 or outcome == "invalid" else "repaired",
                       reply.input_tokens, reply.output_tokens, reply.latency_ms, problem or "", reply.first_token_ms)
@@ -158,6 +163,18 @@ class ModelStep:
                         Message("user", f"上面的输出不符合要求：{problem}。请重新输出，只输出正文。")]
         log = StepLog(prompt.ref, self.model.name, outcome="fallback", note=note)
         return StepOutcome(fallback, log, [])
+
+    def copies_example(self, prompt: Prompt, text: str) -> str | None:
+        """Small models copy a few-shot answer whole, with its figures and its unit: such a reply is sent back."""
+        if prompt.ref not in self._examples:
+            corpus = SentenceCorpus()
+            for example in prompt.examples:
+                corpus.add(str(example["output"]), "示例")
+            self._examples[prompt.ref] = corpus
+        corpus = self._examples[prompt.ref]
+        if len(corpus) and shared_share(text, corpus, min_chars=COPY_MIN_CHARS) > COPIED_EXAMPLE:
+            return "照抄了示例，请根据这一次给出的内容重写"
+        return None
 
     def _log(self, operation, prompt, outcome, input_tokens, output_tokens, latency_ms, error="", first=None):
         self.logbook.record(CallRecord(operation, prompt.name, str(prompt.version), prompt.source_hash, self.model.name,

@@ -22,6 +22,7 @@ from .catalog import Facts, fits_kind
 BANK_MARK = "〔参考库建议，请结合实际核实〕"
 SAME_THEME = 0.25  # bigram Jaccard at which two entries of an area count as one theme without the bank
 NO_FACTS = "（没有提供）"
+USES_ENTRY = 0.3  # share of an entry's character bigrams an item written from it must contain
 
 
 @dataclass
@@ -70,6 +71,17 @@ def theme_groups(entries: list[Entry], themes: dict[str, str], limit: int) -> li
 def _jaccard(a: str, b: str) -> float:
     ga, gb = bigrams(a), bigrams(b)
     return len(ga & gb) / len(ga | gb) if ga and gb else 0.0
+
+
+def uses_entries(check, group: list[Entry]):
+    """An item must be written from the unit's entries: some entry's wording must be in it."""
+    def validate(text: str) -> str | None:
+        problem = check(text)
+        if problem is None and max(_overlap(e.text, text) for e in group) < USES_ENTRY:
+            return "没有用上“本单位素材”，请根据素材的内容来写，事例用素材中的事实"
+        return problem
+
+    return validate
 
 
 def entry_lines(group: list[Entry]) -> str:
@@ -153,7 +165,7 @@ class SucaiDrafter:
                   "facts": "；".join(matched) or NO_FACTS, "headline": headline}
         sources = [joined, *[m for e in group for m in e.merged], *matched, area_title]
         outcome = self.step.run("draft_area", "item_from_sucai", values, sources=sources, fallback=fallback,
-                                validate=validate_item(ordinal), repair=repair_item(ordinal, headline),
+                                validate=uses_entries(validate_item(ordinal), group), repair=repair_item(ordinal, headline),
                                 on_token=on_token)
         result.steps.append(outcome.log)
         where = f"第{int_to_cn(area_index)}个方面第{ordinal}条"

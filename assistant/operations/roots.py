@@ -55,9 +55,12 @@ def numbered(ordinal: str, reference: str = ""):
     return check
 
 
+AREA_LIST = re.compile(r"第[一二三四五六七八九十]+个方面[：:][^；;。]*[；;。]?")  # the problem list echoed back
+
+
 def renumber(ordinal: str):
     def fix(text: str) -> str:
-        text = text.strip().split("\n")[0].strip()
+        text = AREA_LIST.sub("", text.strip().split("\n")[0].strip()).strip()
         return ordinal + re.sub(r"^[（(][一二三四五六七八九十]+[）)]\s*", "", text)
 
     return fix
