@@ -11,6 +11,7 @@ from ..numbering import int_to_cn
 from .base import OperationResult, StepLog
 from .catalog import Catalog, Facts, fits_kind
 
+EMBED_CHARS = 300  # a suggestion query: the area, then as much of the unit's problems as the encoder reads well
 EXAMPLE_START = re.compile(r"(?:比如|例如)，")
 VOICE = {"banzi": "领导班子（用“班子”“班子成员”“有的班子成员”）", "geren": "个人（用“我”“本人”）"}
 
@@ -73,8 +74,9 @@ class BankProblems:
         self.catalog = catalog
         self.items_per_area = items_per_area
 
-    def choose(self, notice: NoticeSpec, area: NoticeArea, kind: str) -> list:
-        query = f"{area.title} {area.short}"
+    def choose(self, notice: NoticeSpec, area: NoticeArea, kind: str, about: str = "") -> list:
+        """`about`: the unit's other problems, so the suggestions lean to what this unit is like."""
+        query = f"{area.title} {area.short} {about}"[:EMBED_CHARS]
         area_ref = f"{notice.id}:{area.index}" if notice.source == "preset" else None
         passages = self.retriever.search(query, 12, kind="problem", area=area_ref) if area_ref else []
         if len(passages) < self.items_per_area:

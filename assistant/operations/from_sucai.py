@@ -130,7 +130,8 @@ class SucaiDrafter:
             marked.append(text)
         if len(entries) < self.items_min:
             taken = {p.bank for p in problems}
-            for passage in self.bank_items.choose(notice, area, kind):
+            about = "；".join(e.text for e in sucai.problems)
+            for passage in self.bank_items.choose(notice, area, kind, about):
                 if len(problems) >= self.items_min:
                     break
                 bank = self.catalog.get(passage.id)

@@ -126,8 +126,8 @@ def rectification_from_ledger(ledger: list, facts: Facts, kind: str) -> str:
         text += "其中，" + "；".join(_ledger_clause(entry) for entry in finished) + "。"
     if open_items:
         text += f"仍在推进的{len(open_items)}个问题：" + "；".join(
-            f"{int_to_cn(i)}是{_ledger_clause(entry)}" for i, entry in enumerate(open_items, start=1)) + "。"
-        text += f"对这些问题，{subject}将逐项明确时间节点，持续推进、跟踪问效，确保整改到位。"
+            f"{int_to_cn(i)}是{_ledger_clause(entry)}" for i, entry in enumerate(open_items, start=1))
+        text += f"，{subject}将逐项明确时间节点，跟踪问效、确保整改到位。"
     return text
 
 
@@ -149,8 +149,10 @@ def case_from_entries(cases: list, problems: list[dict], kind: str) -> str:
     subject = "班子" if kind == "banzi" else "我"
     story = "；".join(entry.text.rstrip("。；") for entry in cases)
     mine = [p["headline"] for p in problems if p.get("origin") == "sucai"][:2]
-    tie = ("对照查找，" + subject + "在" + "、".join(f"“{h}”" for h in mine) + "等方面的问题，与案件暴露出的"
-           "纪律规矩意识淡化有相通之处，必须警惕、防微杜渐。") if mine else \
-        f"对照查找，{subject}在〔待补：对照案例查找出的自身问题〕方面还有差距。"
-    return (f"{story}。这一案例深刻警示我们，理想信念一旦动摇、纪律规矩一旦松弛，就会一步步滑向违纪违法的深渊。"
-            f"{tie}{subject}将以案为鉴、以案促改，举一反三查找廉政风险点，〔待补：结合案例开展警示教育的具体安排〕。")
+    if not mine:
+        return (f"{story}。对照这一案例，{subject}在〔待补：对照案例查找出的自身问题〕方面还有差距，"
+                f"将以案为鉴、以案促改，〔待补：结合案例开展警示教育的具体安排〕。")
+    named = "、".join(f"“{h}”" for h in mine)
+    return (f"{story}。对照查找，{subject}在{named}等方面的问题，与案件暴露出的纪律规矩意识淡化有相通之处，"
+            f"必须警惕、防微杜渐。{subject}将以案为鉴，围绕{named}举一反三查找廉政风险点，"
+            f"〔待补：结合案例开展警示教育的具体安排〕。")
