@@ -15,6 +15,7 @@ from assistant.notices import NoticeLibrary
 from assistant.operations import Facts, Operations
 from assistant.operations.catalog import Catalog
 from assistant.prompts import PromptLibrary
+from assistant.sucai import Sucai
 
 pytestmark = pytest.mark.slow
 
@@ -77,12 +78,16 @@ def test_draft_area_end_to_end_on_the_small_model(home, small_model, tmp_path):
                      catalog=Catalog(PROJECT_ROOT / "knowledge" / "banks"), prompts=PromptLibrary(PROJECT_ROOT / "prompts"),
                      logbook=logbook)
     notice = NoticeLibrary(PROJECT_ROOT / "knowledge" / "notices").get("2024")
-    facts = Facts.from_text("2024年党组会议研究重大事项时，有3项事项先实施后报告")
-    result = ops.draft_area(notice, 1, org="江川市市场监督管理局", kind="banzi", facts=facts)
+    sucai = Sucai()
+    for text in ("党组会议研究重大事项时，有3项事项先实施后报告，请示报告制度执行不严",
+                 "对上级部署的道路安全专项整治，党组传达后没有专题研究，细化方案迟迟没有出台"):
+        sucai.move(sucai.add("finding", text).id, 1)  # placed by hand: no sorting, no tie to break
+    result = ops.draft_area(notice, 1, org="江川市市场监督管理局", kind="banzi", facts=Facts(), sucai=sucai)
     items = result.text.split("\n")[1:]
-    assert [item[:2] for item in items] == ["一是", "二是", "三是"]
+    assert items and [item[:2] for item in items] == ["一是", "二是", "三是"][: len(items)]
     assert all("比如" in item or "例如" in item for item in items)
+    assert "〔参考库建议" not in result.text  # two entries of its own: no bank suggestion
     digits = {d for item in items for d in __import__("re").findall(r"\d+", item)}
-    assert digits <= {"2024", "3"}  # nothing but the facts' figures survive the guard
+    assert digits <= {"3"}  # nothing but the entries' figures survive the guard
     calls = logbook.recent()
-    assert len(calls) >= 3 and all(c["model"] == "jianshi-local" for c in calls)
+    assert len(calls) >= len(items) and all(c["model"] == "jianshi-local" for c in calls)
