@@ -14,7 +14,7 @@ from assistant.document import parse
 from assistant.rubric import Severity, run_rubric
 from assistant.similarity import (BANK_LABEL, SentenceCorpus, bank_corpus, eligible_sentences, shared_share,
                                   split_sentences)
-from tests.conftest import FIXTURES, fixture_text
+from tests.conftest import FIXTURES
 
 BANKS = PROJECT_ROOT / "knowledge" / "banks"
 # The second sentence of problem-2021-1-01's text, word for word.
