@@ -292,3 +292,15 @@ def test_a_reply_that_copies_the_few_shot_example_or_ignores_the_entries_is_sent
                             sucai=unit_sucai())
     assert "理论学习不够深入" not in result.text and "2次公务接待" in result.text
     assert any("没有用上“本单位素材”" in c["error"] for c in logbook.recent() if c["outcome"] == "invalid")
+
+
+def test_one_long_sentence_copied_from_the_example_is_a_copy(make_ops):
+    from assistant.prompts import PromptLibrary as Library
+
+    ops, _ = make_ops(FakeModel())
+    prompt = Library(PROJECT_ROOT / "prompts").get("measure_for_problems")
+    example = prompt.examples[0]["output"]
+    copied_sentence = next(s for s in re.split(r"(?<=[。；])", example) if len(s) > 30)
+    own = "（二）立规矩、抓落实。针对公务接待超标准的问题，每月检查一次接待清单，逐项销号。责任人：〔待补：责任人〕。"
+    assert ops.step.copies_example(prompt, own) is None
+    assert "照抄了示例" in ops.step.copies_example(prompt, own + copied_sentence)

@@ -16,7 +16,7 @@ from ..factguard import guard
 from ..logbook import CallRecord, Logbook
 from ..models.base import ChatModel, Message, ModelError
 from ..prompts import Prompt, PromptLibrary
-from ..similarity import SentenceCorpus, shared_share
+from ..similarity import SentenceCorpus, compare, shared_share
 
 COPIED_EXAMPLE = 0.3  # share of a reply's sentences found in the few-shot answers above which it is a copy
 COPY_MIN_CHARS = 12  # sentences this long or longer count (the headline of a copied item is short)
@@ -172,7 +172,10 @@ class ModelStep:
                 corpus.add(str(example["output"]), "示例")
             self._examples[prompt.ref] = corpus
         corpus = self._examples[prompt.ref]
-        if len(corpus) and shared_share(text, corpus, min_chars=COPY_MIN_CHARS) > COPIED_EXAMPLE:
+        if not len(corpus):
+            return None
+        whole_sentence = compare(text, [corpus])[0]  # one long sentence of an example, copied, is enough
+        if whole_sentence or shared_share(text, corpus, min_chars=COPY_MIN_CHARS) > COPIED_EXAMPLE:
             return "照抄了示例，请根据这一次给出的内容重写"
         return None
 
