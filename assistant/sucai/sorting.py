@@ -38,16 +38,17 @@ class AreaSorter:
         """Give every problem entry an area. Entries the drafter placed by hand keep theirs, and with
         `only_unplaced` so does every entry already sorted (the drafter may have seen and accepted it)."""
         labels = self.area_labels(notice)
+        themes = self.theme_areas(labels)
         for entry in sucai.problems:
             placed = entry.area is not None and 1 <= entry.area <= len(notice.areas)
             if placed and (only_unplaced or entry.confidence >= 1.0):
                 continue
-            self.place(notice, entry, labels, tie_breaker or self.tie_breaker)
+            self.place(notice, entry, labels, themes, tie_breaker or self.tie_breaker)
         return sucai
 
-    def place(self, notice: NoticeSpec, entry: Entry, labels: dict[str, int] | None = None,
+    def place(self, notice: NoticeSpec, entry: Entry, labels: dict[str, int], themes: dict[str, dict[int, float]],
               tie_breaker: TieBreaker | None = None) -> Entry:
-        votes = self.votes(notice, entry.text, labels if labels is not None else self.area_labels(notice))
+        votes = self.votes(notice, entry.text, labels, themes)
         total = sum(votes.values())
         if not total:
             entry.area, entry.confidence, entry.flagged = 1, 0.0, True
@@ -64,11 +65,12 @@ class AreaSorter:
         entry.flagged = share < LOW_CONFIDENCE or len(re.findall(r"[\u4e00-\u9fff]", entry.text)) < TOO_SHORT
         return entry
 
-    def votes(self, notice: NoticeSpec, text: str, labels: dict[str, int]) -> dict[int, float]:
+    def votes(self, notice: NoticeSpec, text: str, labels: dict[str, int],
+              themes: dict[str, dict[int, float]]) -> dict[int, float]:
         """Nearest bank problems labelled for this notice vote for their area; those labelled only for other
-        years vote, more weakly, for the areas where this notice's labelled problems share their theme."""
+        years vote, more weakly, for the areas where this notice's labelled problems share their theme
+        (`labels` and `themes` are worked out once per notice, in sort)."""
         votes: dict[int, float] = defaultdict(float)
-        themes = self.theme_areas(labels)
         for rank, passage in enumerate(self.retriever.search(text, NEIGHBOURS, kind="problem")):
             entry = self.catalog.get(passage.id) or {}
             areas = {labels[ref] for ref in entry.get("area_titles", []) if ref in labels}
