@@ -191,6 +191,30 @@ def test_an_area_with_too_few_entries_gets_marked_bank_suggestions(make_ops, not
     assert len(items) == 2 and all(item.endswith(BANK_MARK) for item in items)
     assert [p["origin"] for p in result.data["problems"]] == ["bank", "bank"]
     assert any("参考库建议" in w for w in result.warnings)
+    for item in items:  # the bank's example pattern is guidance inside one slot, never the unit's example
+        example = item.split("比如，", 1)[1]
+        assert example.startswith("〔待补：本单位的具体事例，可参照“")
+        assert example.count("〔") == example.count("〕") == 2  # the guidance slot and the marker, nothing nested
+
+
+OTHER_UNIT = [  # a health bureau: nothing in area 1 either, but other troubles than the transport bureau's
+    ("opinion", "乡镇卫生院反映局里各股室下发报表多，同一组基本公卫数据一个月重复填报4次", "座谈会"),
+    ("feedback", "审计发现局属3家卫生院采购医疗设备化整为零规避招标，涉及金额186万元", "县审计局"),
+    ("talk", "患者投诉急诊夜间只有1名医生值班，局里只回复已转医院处理，再没有下文", "谈心谈话"),
+]
+
+
+def test_two_units_with_nothing_in_an_area_are_offered_different_suggestions(make_ops, notices):
+    ops, _ = make_ops(FakeModel(default=scripted_writer))
+    other = Sucai()
+    for kind, text, source in OTHER_UNIT:
+        other.add(kind, text, source=source)
+    first = ops.draft_area(notices.get("2024"), 1, org="临溪县交通运输局", kind="banzi", facts=Facts(),
+                           sucai=unit_sucai())
+    second = ops.draft_area(notices.get("2024"), 1, org="青石县卫生健康局", kind="banzi", facts=Facts(),
+                            sucai=other)
+    banks = [{p["bank"] for p in r.data["problems"] if p["origin"] == "bank"} for r in (first, second)]
+    assert all(banks) and not banks[0] & banks[1]
 
 
 def test_model_down_keeps_the_entries_in_the_item(make_ops, notices):
@@ -221,9 +245,11 @@ def test_draft_all_builds_the_material_from_the_sucai(make_ops, notices):
     assert [p.role for p in doc.parts] == [PartRole.RECTIFICATION, PartRole.PROBLEMS, PartRole.CASE,
                                            PartRole.CAUSES, PartRole.MEASURES]
     assert [p.heading_line.plain[:2] for p in doc.parts] == ["一、", "二、", "三、", "四、", "五、"]
-    assert "集中学习研讨8次" in doc.opening_text and "征求到的意见建议3条" in doc.opening_text
+    assert "集中学习研讨8次" in doc.opening_text and "通过座谈会、意见箱、上级反馈征求到的意见建议3条" in doc.opening_text
     rectification = doc.part(PartRole.RECTIFICATION).text
     assert "查摆的2个问题" in rectification and "已完成整改1个" in rectification
+    counted = next(s for s in re.split("[。；]", rectification) if "已完成整改1个" in s)
+    assert "干部队伍作风不实" in counted  # the count stands in a sentence of this unit's own, not a formula
     assert "工程项目审批时限过长" in rectification and "省级系统对接" in rectification
     assert "原局长违规收受工程老板礼金" in doc.part(PartRole.CASE).text
     every_entry = {e.id for e in result_sucai(result).problems}
@@ -304,3 +330,4 @@ def test_one_long_sentence_copied_from_the_example_is_a_copy(make_ops):
     own = "（二）立规矩、抓落实。针对公务接待超标准的问题，每月检查一次接待清单，逐项销号。责任人：〔待补：责任人〕。"
     assert ops.step.copies_example(prompt, own) is None
     assert "照抄了示例" in ops.step.copies_example(prompt, own + copied_sentence)
+

@@ -21,12 +21,18 @@ def area_heading(number: int, area: NoticeArea) -> str:
     return f"（{int_to_cn(number)}）在{core}方面"
 
 
-def item_fallback(ordinal: str, problem: dict) -> str:
-    """The bank's own wording: headline, analysis and the example pattern with its slots."""
+INNER_SLOT = re.compile(r"〔待补[：:]([^〕]*)〕")
+
+
+def bank_suggestion(ordinal: str, problem: dict) -> str:
+    """A bank problem offered where the drafter's 素材 is thin: its headline and analysis, and its example
+    pattern only as guidance inside a slot, since an example must be the unit's own event."""
     text = problem["text"].strip()
     if not text.startswith(problem["headline"]):
         text = f"{problem['headline']}。{text}"
-    return f"{ordinal}是{text.rstrip('。')}。{problem['example'].strip()}"
+    pattern = INNER_SLOT.sub(r"（\1）", problem["example"].strip()).removeprefix("比如，").removeprefix("例如，")
+    pattern = pattern.replace("〔", "（").replace("〕", "）").rstrip("。")
+    return f"{ordinal}是{text.rstrip('。')}。比如，〔待补：本单位的具体事例，可参照“{pattern}”〕。"
 
 
 LEADING_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]{1,2}是|[（(][一二三四五六七八九十]{1,2}[）)]|\d+[.、．])\s*")
@@ -76,11 +82,14 @@ class BankProblems:
 
     def choose(self, notice: NoticeSpec, area: NoticeArea, kind: str, about: str = "") -> list:
         """`about`: the unit's other problems, so the suggestions lean to what this unit is like."""
-        query = f"{area.title} {area.short} {about}"[:EMBED_CHARS]
         area_ref = f"{notice.id}:{area.index}" if notice.source == "preset" else None
+        # Within a preset's area the unit's own problems lead the query, so two units of one notice are not
+        # offered the same suggestions; without area labels the area's wording must lead.
+        lead = about if area_ref and about else f"{area.title} {area.short} {about}"
+        query = lead[:EMBED_CHARS]
         passages = self.retriever.search(query, 12, kind="problem", area=area_ref) if area_ref else []
         if len(passages) < self.items_per_area:
-            passages += self.retriever.search(query, 12, kind="problem")
+            passages += self.retriever.search(f"{area.title} {area.short} {about}"[:EMBED_CHARS], 12, kind="problem")
         candidates = {}
         for passage in passages:
             entry = self.catalog.get(passage.id)

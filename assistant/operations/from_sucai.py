@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..notices import NoticeSpec
 from ..numbering import int_to_cn
 from ..sucai.model import Entry, Sucai, bigrams
-from .areas import VOICE, area_heading, item_fallback, repair_item, validate_item
+from .areas import VOICE, area_heading, bank_suggestion, repair_item, validate_item
 from .base import CitationBook, OperationResult
 from .catalog import Facts, fits_kind
 
@@ -138,7 +138,7 @@ class SucaiDrafter:
                 if bank is None or bank["id"] in taken:
                     continue
                 ordinal = int_to_cn(len(problems) + 1)
-                text = f"{item_fallback(ordinal, bank)}{BANK_MARK}"
+                text = f"{bank_suggestion(ordinal, bank)}{BANK_MARK}"
                 n = book.cite(passage.id, passage.source, bank["headline"])
                 problems.append(Problem(f"p{area_index}-{len(problems) + 1}", area_index, text, bank["headline"],
                                         "bank", [], bank["id"], list(bank.get("causes", []))))

@@ -20,21 +20,36 @@ def title_for(notice: NoticeSpec, org: str, kind: str) -> str:
     return f"{org}{year}民主生活会个人对照检查材料"
 
 
+PREPARATION_WORDS = (("学习研讨", "集中学习"), ("征求意见", "意见建议"), ("谈心谈话",))
+
+
+def preparation_line(facts: Facts) -> str | None:
+    """The drafter's own sentence about the preparation (study, opinions, talks), with its figures."""
+    for line in facts.lines:
+        named = sum(any(word in line for word in group) for group in PREPARATION_WORDS)
+        if named >= 2 and any(ch.isdigit() for ch in line) and len(line) <= 150:
+            return line.strip().rstrip("。；;，,")
+    return None
+
+
 def draft_opening(notice: NoticeSpec, *, org: str, kind: str, facts: Facts, sucai=None) -> OperationResult:
-    """Basis, theme, preparation figures (from the facts, else counted from the 素材, else slots), where the
-    problems came from, the areas and the closing formula."""
+    """Basis, theme, preparation (the drafter's own sentence about it, else figures from the facts or
+    counted from the 素材, else slots), where the problems came from, the areas and the closing formula."""
     counted = sucai_counts(sucai)
-    study = facts.number_for("学习研讨", "集中学习", "研讨", unit="次") or SLOT.format("次数")
-    opinions = facts.number_for("征求意见", "意见建议", unit="条") or counted.get("opinion") or SLOT.format("条数")
-    talks = facts.number_for("谈心谈话", unit="人次") or SLOT.format("人次")
     subject = "班子" if kind == "banzi" else "我"
     year = f"{notice.year}年度" if notice.year else "本年度"
     theme = f"围绕“{notice.theme}”这一主题，" if notice.theme else ""
     areas = len(notice.areas)
+    preparation = preparation_line(facts)
+    if preparation is None:
+        study = facts.number_for("学习研讨", "集中学习", "研讨", unit="次") or SLOT.format("次数")
+        opinions = facts.number_for("征求意见", "意见建议", unit="条") or counted.get("opinion") or SLOT.format("条数")
+        talks = facts.number_for("谈心谈话", unit="人次") or SLOT.format("人次")
+        preparation = f"开展集中学习研讨{study}次，广泛征求意见建议{opinions}条，开展谈心谈话{talks}人次"
     text = (f"按照《关于认真开好{year}民主生活会的通知》要求，{org}{'领导班子' if kind == 'banzi' else ''}{theme}"
-            f"认真做好会前各项准备工作：开展集中学习研讨{study}次，广泛征求意见建议{opinions}条，开展谈心谈话{talks}人次。"
+            f"认真做好会前各项准备工作：{preparation}。"
             f"{subject}对照通知提出的{int_to_cn(areas) if areas <= 10 else areas}个方面，"
-            f"{sources_clause(counted)}进行了全面梳理，深刻剖析问题根源，研究制定整改措施。现将对照检查情况报告如下：")
+            f"{sources_clause(counted, sucai)}进行了全面梳理，深刻剖析问题根源，研究制定整改措施。现将对照检查情况报告如下：")
     result = OperationResult("draft_opening", text, marked_text=text, steps=[StepLog("template", "template")])
     if "〔待补" in text:
         result.warnings.append("开头中的会前准备数字请按实际填写（可在事实中写明“学习研讨6次”等）")
@@ -52,10 +67,18 @@ def sucai_counts(sucai) -> dict[str, str]:
     return {kind: str(sum(e.count for e in sucai.of_kind(kind))) for kind, _ in SOURCE_WORDS if sucai.of_kind(kind)}
 
 
-def sources_clause(counted: dict[str, str]) -> str:
+def sources_clause(counted: dict[str, str], sucai=None) -> str:
+    """Where the problems came from, with the channels the drafter named (座谈会、意见箱…)."""
     if not counted:
         return "对学习研讨中查摆、调研发现、群众反映、谈心谈话指出的问题"
-    return "对" + "、".join(words.format(counted[kind]) for kind, words in SOURCE_WORDS if kind in counted)
+    parts = []
+    for kind, words in SOURCE_WORDS:
+        if kind not in counted:
+            continue
+        channels = [] if kind != "opinion" or sucai is None else \
+            list(dict.fromkeys(c for e in sucai.of_kind(kind) for c in e.channel.split("、") if c and "征求" not in c))
+        parts.append(("通过" + "、".join(channels[:3]) + words if channels else words).format(counted[kind]))
+    return "对" + "、".join(parts)
 
 
 def rectification_part(number: int, facts: Facts) -> str:
@@ -120,10 +143,10 @@ def rectification_from_ledger(ledger: list, facts: Facts, kind: str) -> str:
     total = facts.number_for("上年度", "查摆问题", unit="个") or str(len(ledger))
     done = facts.number_for("已完成", "完成整改", "整改完成", unit="个") or str(len(ledger) - len(open_items))
     text = (f"对上年度民主生活会查摆的{total}个问题，{subject}逐项明确整改措施、责任人和完成时限，"
-            f"已完成整改{done}个。")
+            f"已完成整改{done}个")
     finished = [entry for entry in ledger if not entry.is_open][:2]
-    if finished:
-        text += "其中，" + "；".join(_ledger_clause(entry) for entry in finished) + "。"
+    # the count joins the first named problem, so the sentence is this unit's, not a formula shared by all
+    text += ("，其中" + "；".join(_ledger_clause(entry) for entry in finished) + "。") if finished else "。"
     if open_items:
         text += f"仍在推进的{len(open_items)}个问题：" + "；".join(
             f"{int_to_cn(i)}是{_ledger_clause(entry)}" for i, entry in enumerate(open_items, start=1))
