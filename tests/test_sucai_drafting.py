@@ -331,3 +331,23 @@ def test_one_long_sentence_copied_from_the_example_is_a_copy(make_ops):
     assert ops.step.copies_example(prompt, own) is None
     assert "照抄了示例" in ops.step.copies_example(prompt, own + copied_sentence)
 
+
+
+def test_theme_cues_vote_where_the_notice_puts_that_theme():
+    from assistant.sucai.sorting import CUE_WEIGHT, cue_votes
+
+    cues = {"responsibility": ["推诿", "扯皮"], "work-style": ["走过场"]}
+    themes = {"responsibility": {3: 1.0}, "work-style": {2: 0.5, 4: 0.5}}
+    votes = cue_votes("几个科室相互推诿扯皮，调研也是走过场", cues, themes)
+    assert votes[3] == pytest.approx(CUE_WEIGHT * 2 / 3)
+    assert votes[2] == votes[4] == pytest.approx(CUE_WEIGHT / 6)
+    assert cue_votes("没有任何提示词的一句话", cues, themes) == {}
+    assert cue_votes("相互推诿", cues, {}) == {}  # a theme this notice has no problems of votes nowhere
+
+
+def test_typical_wording_sorts_an_entry_retrieval_alone_misplaces(make_ops, notices):
+    ops, _ = make_ops(FakeModel(default=scripted_writer))
+    sucai = Sucai()
+    entry = sucai.add("opinion", "群众到窗口办理不动产登记，几个股室相互推诿，让群众来回跑了四趟", source="座谈会")
+    ops.sort_sucai(notices.get("2024"), sucai)
+    assert entry.area == 3  # 担当作为: shirking is a want of responsibility (retrieval alone says 作风)

@@ -32,6 +32,14 @@ class Catalog:
             self._entries = entries
         return self._entries
 
+    def theme_cues(self) -> dict[str, list[str]]:
+        """Typical wording of each problem theme (theme_cues.yaml), a hint for sorting the drafter's entries."""
+        path = self.banks_dir / "theme_cues.yaml"
+        if not path.exists():
+            return {}
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return {str(theme): [str(word) for word in words or []] for theme, words in loaded.items()}
+
     def get(self, entry_id: str) -> dict | None:
         return self.entries.get(entry_id)
 

@@ -1,7 +1,9 @@
 """Sorting the drafter's problem entries into the notice's areas.
 
 Retrieval votes: the bank problems nearest an entry vote for the areas they are labelled with (closer
-ones weigh more), and the wording the entry shares with each area title adds a little. The model only
+ones weigh more); the typical wording of a problem theme (theme_cues.yaml: 推诿、扯皮 for 担当) votes for
+the areas where this notice's problems of that theme stand; and the wording the entry shares with each area
+title adds a little. The model only
 breaks a near tie, when one is given. Every entry gets an area and a confidence; a low one is flagged for
 the drafter to look at, never dropped.
 """
@@ -21,6 +23,7 @@ LOW_CONFIDENCE = 0.5  # the winning area's share of the votes below which the dr
 TOO_SHORT = 10  # Chinese characters: an entry this short says too little to sort with confidence
 THEME_WEIGHT = 0.5  # a neighbour labelled for other years only votes through its theme
 TIE_MARGIN = 0.1  # shares this close are a tie the model may break
+CUE_WEIGHT = 1.5  # all of an entry's theme cues together weigh like the nearest bank problem
 
 TieBreaker = Callable[[str, list[tuple[int, str]]], int | None]
 
@@ -39,6 +42,7 @@ class AreaSorter:
         `only_unplaced` so does every entry already sorted (the drafter may have seen and accepted it)."""
         labels = self.area_labels(notice)
         themes = self.theme_areas(labels)
+        self._cues = self.catalog.theme_cues() if hasattr(self.catalog, "theme_cues") else {}
         for entry in sucai.problems:
             placed = entry.area is not None and 1 <= entry.area <= len(notice.areas)
             if placed and (only_unplaced or entry.confidence >= 1.0):
@@ -80,6 +84,8 @@ class AreaSorter:
                 spread = themes.get(entry.get("area_theme"), {})
                 for area, share in spread.items():
                     votes[area] += THEME_WEIGHT * share / (rank + 1)
+        for area, weight in cue_votes(text, getattr(self, "_cues", {}), themes).items():
+            votes[area] += weight
         for area in notice.areas:
             wording = max(containment(title, text) for title in [area.title, *area.variants])
             votes[area.index] += TITLE_WEIGHT * wording * wording
@@ -109,3 +115,15 @@ class AreaSorter:
             if len(labels) > len(best):  # the preset this notice follows most closely lends its labels
                 best = labels
         return best
+
+
+def cue_votes(text: str, cues: dict[str, list[str]], themes: dict[str, dict[int, float]]) -> dict[int, float]:
+    """The themes whose typical wording the entry uses, spread over the areas as this notice's problems of
+    each theme are; CUE_WEIGHT in all, shared by the number of cue words each theme matched."""
+    matched = {theme: hits for theme, words in cues.items() if (hits := sum(word in text for word in words))}
+    total = sum(hits for theme, hits in matched.items() if theme in themes)
+    votes: dict[int, float] = defaultdict(float)
+    for theme, hits in matched.items():
+        for area, share in themes.get(theme, {}).items():
+            votes[area] += CUE_WEIGHT * share * hits / total
+    return votes
