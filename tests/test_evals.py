@@ -407,3 +407,17 @@ def test_the_judge_is_built_only_when_configured(tmp_path):
     judge = build_judge(tmp_path / "cache.db", Settings(home=tmp_path, judge_url="http://127.0.0.1:9/v1",
                                                          judge_model="qwen2.5-72b-instruct"))
     assert isinstance(judge, PairwiseJudge) and judge.name == "qwen2.5-72b-instruct"
+
+
+def test_counts_the_drafting_makes_from_the_sucai_are_not_invented():
+    from assistant.evals import scorers as S
+    from assistant.evals.tasks import counted_figures
+    from assistant.sucai import Sucai
+
+    sucai = Sucai()
+    for text in ("调研多是听汇报", "投诉办理慢", "会议多文件多"):
+        sucai.add("opinion", text)
+    sucai.add("ledger", "上年度查摆的作风不实问题", status="已完成")
+    inputs = [*sucai.texts(), *counted_figures(sucai)]
+    assert S.invented_facts("征求到的意见建议3条，上年度查摆的1个问题已完成整改1个。", inputs).value == 0.0
+    assert S.invented_facts("征求到的意见建议4条。", inputs).value == 1.0

@@ -351,3 +351,21 @@ def test_typical_wording_sorts_an_entry_retrieval_alone_misplaces(make_ops, noti
     entry = sucai.add("opinion", "群众到窗口办理不动产登记，几个股室相互推诿，让群众来回跑了四趟", source="座谈会")
     ops.sort_sucai(notices.get("2024"), sucai)
     assert entry.area == 3  # 担当作为: shirking is a want of responsibility (retrieval alone says 作风)
+
+
+def test_the_case_is_tied_to_the_units_problems_it_resembles():
+    from assistant.operations.whole import case_from_entries
+
+    sucai = Sucai()
+    case = sucai.add("case", "本市某区卫健局原副局长在医疗设备采购中收受供应商回扣，被开除党籍")
+    problems = [
+        {"id": "p1-1", "area": 1, "headline": "会后议论影响团结", "origin": "sucai",
+         "text": "有的班子成员会上不提不同意见，会后在股室里议论"},
+        {"id": "p2-1", "area": 2, "headline": "基层报表负担重", "origin": "sucai",
+         "text": "乡镇卫生院反映同一组数据一个月要重复填报4次"},
+        {"id": "p4-1", "area": 4, "headline": "采购监管失之于宽", "origin": "sucai",
+         "text": "审计发现局属卫生院采购医疗设备化整为零规避招标"},
+    ]
+    text = case_from_entries([case], problems, "banzi")
+    assert "医疗设备采购中收受供应商回扣" in text
+    assert "“采购监管失之于宽”" in text  # the problem the case mirrors is the one named

@@ -194,7 +194,7 @@ def solve_sucai(sample: Sample, env: Env):
     for label, text in earlier:
         others.add(text, label)
     inputs = [*drafted.texts(), given["org"], notice.theme, *(a.title for a in notice.areas),
-              *env.passages(result.citations).values()]
+              *env.passages(result.citations).values(), *counted_figures(drafted)]
     scores = {"entries_reached": S.entries_reached(result.text, sample.target["entries"]),
               "sort_accuracy": S.sort_accuracy(predicted, expected),
               "bank_share": S.bank_share(shared_share(result.text, bank_corpus(env.settings.knowledge_dir / "banks"))),
@@ -208,6 +208,17 @@ def solve_sucai(sample: Sample, env: Env):
     output["map"] = result.data["map"]
     output["areas"] = predicted
     return output, scores
+
+
+def counted_figures(sucai) -> list[str]:
+    """Figures the drafting counts from the 素材 itself (opinions gathered, last year's problems found, done
+    and open, how often an opinion was raised): the drafter's own, not invented."""
+    from ..operations.whole import sucai_counts
+
+    ledger = sucai.of_kind("ledger")
+    figures = [*sucai_counts(sucai).values(), str(len(ledger)), str(sum(not e.is_open for e in ledger)),
+               str(sum(e.is_open for e in ledger)), *(str(e.count) for e in sucai.entries if e.count > 1)]
+    return [f"计数：{'；'.join(figures)}；"]  # one piece: the scorer reads its inputs with whitespace removed
 
 
 def drafted_sucai(result):

@@ -46,7 +46,8 @@ def draft_opening(notice: NoticeSpec, *, org: str, kind: str, facts: Facts, suca
         opinions = facts.number_for("征求意见", "意见建议", unit="条") or counted.get("opinion") or SLOT.format("条数")
         talks = facts.number_for("谈心谈话", unit="人次") or SLOT.format("人次")
         preparation = f"开展集中学习研讨{study}次，广泛征求意见建议{opinions}条，开展谈心谈话{talks}人次"
-    text = (f"按照《关于认真开好{year}民主生活会的通知》要求，{org}{'领导班子' if kind == 'banzi' else ''}{theme}"
+    # the notice is named by what it is, not by a 《title》 the drafter has not given
+    text = (f"按照上级关于认真开好{year}民主生活会的通知要求，{org}{'领导班子' if kind == 'banzi' else ''}{theme}"
             f"认真做好会前各项准备工作：{preparation}。"
             f"{subject}对照通知提出的{int_to_cn(areas) if areas <= 10 else areas}个方面，"
             f"{sources_clause(counted, sucai)}进行了全面梳理，深刻剖析问题根源，研究制定整改措施。现将对照检查情况报告如下：")
@@ -171,7 +172,11 @@ def case_from_entries(cases: list, problems: list[dict], kind: str) -> str:
         return strip_heading(case_part(1))
     subject = "班子" if kind == "banzi" else "我"
     story = "；".join(entry.text.rstrip("。；") for entry in cases)
-    mine = [p["headline"] for p in problems if p.get("origin") == "sucai"][:2]
+    own = [p for p in problems if p.get("origin") == "sucai"]
+    # 对照查找: the unit's problems nearest what the case is about (a procurement bribe → the unit's own
+    # procurement problem), in the order the material gives them
+    nearest = sorted(own, key=lambda p: -_shared_bigrams(story, p.get("text", "")))[:2]
+    mine = [p["headline"] for p in own if p in nearest]
     if not mine:
         return (f"{story}。对照这一案例，{subject}在〔待补：对照案例查找出的自身问题〕方面还有差距，"
                 f"将以案为鉴、以案促改，〔待补：结合案例开展警示教育的具体安排〕。")
@@ -179,3 +184,8 @@ def case_from_entries(cases: list, problems: list[dict], kind: str) -> str:
     return (f"{story}。对照查找，{subject}在{named}等方面的问题，与案件暴露出的纪律规矩意识淡化有相通之处，"
             f"必须警惕、防微杜渐。{subject}将以案为鉴，围绕{named}举一反三查找廉政风险点，"
             f"〔待补：结合案例开展警示教育的具体安排〕。")
+
+
+def _shared_bigrams(a: str, b: str) -> int:
+    grams = {a[i:i + 2] for i in range(len(a) - 1)}
+    return len(grams & {b[i:i + 2] for i in range(len(b) - 1)})
