@@ -45,11 +45,50 @@ def test_library_lists_all_presets():
 
 
 def test_verification_flags_follow_the_reference(notices):
-    assert [a.verified for a in notices.get("2022").areas] == [False] * 6
-    assert [a.verified for a in notices.get("2025").areas] == [True, False, False, False, False]
+    assert [a.verified for a in notices.get("2022").areas] == [False, True, True, True, True, True]
+    assert all(a.verified for a in notices.get("2025").areas)
     assert all(a.verified for a in notices.get("2024").areas)
     assert all(a.verified for a in notices.get("2023").areas)
-    assert notices.get("2025").areas[0].title == "带头强化政治忠诚、提高政治能力"
+    assert not any(a.verified for a in notices.get("2021").areas)
+    assert [a.title for a in notices.get("2025").areas] == [
+        "带头强化政治忠诚、提高政治能力",
+        "带头固本培元、增强党性",
+        "带头敬畏人民、敬畏组织、敬畏法纪",
+        "带头干事创业、担当作为",
+        "带头坚决扛起管党治党责任",
+    ]
+    assert notices.get("2022").areas[1].title == "带头用习近平新时代中国特色社会主义思想凝心铸魂"
+
+
+def test_themes_are_quoted_in_full(notices):
+    assert notices.get("2025").theme.startswith("深入学习贯彻习近平新时代中国特色社会主义思想，全面贯彻落实党的二十届四中全会精神")
+    assert "以打攻坚战、持久战的决心和恒心" in notices.get("2025").theme
+    assert notices.get("2024").theme.endswith("为进一步全面深化改革、推进中国式现代化提供坚强纪律保证")
+    theme_2022 = notices.get("2022").theme
+    assert theme_2022.startswith("全面贯彻习近平新时代中国特色社会主义思想")
+    assert "团结带领党员干部群众以奋发有为的精神贯彻落实党的二十大作出的重大决策部署" in theme_2022
+
+
+def test_every_verified_area_cites_a_public_source(notices):
+    for spec in notices.all():
+        for source in spec.sources:
+            assert source["title"] and source["url"].startswith(("http://", "https://")), spec.id
+        for area in spec.areas:
+            if area.verified:
+                assert area.sources, f"{spec.id} 第{area.index}个方面标为已核实，却没有来源"
+            assert all(1 <= n <= len(spec.sources) for n in area.sources), (spec.id, area.index)
+
+
+def test_2021_accepts_five_or_six_areas(notices):
+    assert notices.get("2021").accepted_counts == [5, 6]
+    assert notices.get("2025").accepted_counts == [5]
+
+
+def test_a_year_without_preset_asks_for_the_pasted_notice(notices):
+    with pytest.raises(NoticeError) as caught:
+        notices.get("2026")
+    assert "2026年度的通知还没有收录为预设" in caught.value.message
+    assert "粘贴" in caught.value.hint and "--notice" in caught.value.hint
 
 
 def test_titles_use_chinese_curly_quotes(notices):
