@@ -182,6 +182,8 @@ def _print_report(report: Report, *, source: str = "", only_blockers: bool = Fal
     if not only_blockers:
         notice = f"{report.notice.label}" if report.notice else "未识别（可用 --notice 指定）"
         console.print(f"[bold]检查：[/]{source}  [bold]类型：[/]{KIND_LABELS[report.kind]}  [bold]通知：[/]{notice}")
+        for warning in report.notice.warnings if report.notice else []:
+            console.print(f"[yellow]注意：{warning}[/]")
         for area in report.to_dict()["areas"]:
             matched = f"[green]对应通知：{area['matched']}[/]" if area["matched"] else "[yellow]未对应通知[/]"
             console.print(f"  （{area['index']}）{area['title'][:30]}  {area['items']}条问题 {area['examples']}个事例  {matched}")

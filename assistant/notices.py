@@ -70,6 +70,7 @@ class NoticeSpec:
     source: str = "preset"  # "preset" or "pasted"
     sources: list[dict] = field(default_factory=list)  # public pages used to check the preset: {title, url}
     counts: list[int] = field(default_factory=list)  # area counts the year's notices are reported with, if several
+    warnings: list[str] = field(default_factory=list)  # what the parser of a pasted notice could not settle
 
     @property
     def accepted_counts(self) -> list[int]:
@@ -96,6 +97,7 @@ class NoticeSpec:
             "areas": [{"index": a.index, "title": a.title, "short": a.short, "verified": a.verified,
                        "sources": a.sources} for a in self.areas],
             "sources": self.sources,
+            "warnings": self.warnings,
         }
 
 
