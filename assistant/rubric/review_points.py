@@ -123,22 +123,24 @@ def team_duties(ctx: CheckContext):
 
 @rule("soft-criticism")
 def soft_criticism(ctx: CheckContext):
-    for line in _criticism_lines(ctx):
-        praise = PRAISE_AS_CRITICISM.search(line.plain)
-        wish = WISH.search(line.plain)
+    for line, start in _criticism_lines(ctx):
+        said = line.plain[start:]
+        praise = PRAISE_AS_CRITICISM.search(said)
+        wish = WISH.search(said)
         if praise:
             found = praise
-        elif wish and not DEFICIT_WORDS.search(line.plain[: wish.start()] + line.plain[wish.end():]):
+        elif wish and not DEFICIT_WORDS.search(said[: wish.start()] + said[wish.end():]):
             found = wish
         else:
             continue
         yield ctx.finding("soft-criticism", Severity.MAJOR, "批评意见写成了希望或表扬，没有指出问题",
                           "批评要点明具体问题和事例（如“××同志在……方面存在……问题，比如……”），不以“希望”“注意身体”代替批评",
-                          line, excerpt_around(line.plain, found.start(), found.end()))
+                          line, excerpt_around(said, found.start(), found.end()))
 
 
-def _criticism_lines(ctx: CheckContext) -> list[Line]:
-    """Lines that criticise others: in a part or section about 批评, or a line that opens with a criticism."""
+def _criticism_lines(ctx: CheckContext) -> list[tuple[Line, int]]:
+    """Lines that criticise others, with where the criticism starts: in a part or section about 批评, or
+    after a phrase that opens a criticism (“对××同志的批评意见：”)."""
     lines: list[Line] = []
     for part in ctx.doc.parts:
         if "批评" in part.title:
@@ -147,8 +149,13 @@ def _criticism_lines(ctx: CheckContext) -> list[Line]:
         for section in part.sections or []:
             if "批评" in section.title:
                 lines += [line for line in section.lines if line.plain]
+    found = [(line, 0) for line in lines]
     seen = {line.no for line in lines}
-    return lines + [line for line in ctx.lines if line.no not in seen and CRITICISM_CONTEXT.search(line.plain)]
+    for line in ctx.lines:
+        openers = list(CRITICISM_CONTEXT.finditer(line.plain))
+        if line.no not in seen and openers:
+            found.append((line, openers[-1].end()))
+    return found
 
 
 @rule("eight-rules-selfcheck")

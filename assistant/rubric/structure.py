@@ -82,7 +82,7 @@ def area_mismatch(ctx: CheckContext):
         if match.area is None:
             if spare > 0:
                 spare -= 1
-                yield ctx.finding("area-mismatch", Severity.MINOR,
+                yield ctx.finding("area-unverified", Severity.MINOR,
                                   f"问题部分第{int_to_cn(position)}个方面不在预设所列的{len(ctx.notice.areas)}个方面之中",
                                   "本年度通知也有列出更多方面的写法，预设未收录这一方面的表述，请以本单位收到的通知原文核对标题",
                                   heading)
