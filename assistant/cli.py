@@ -153,7 +153,7 @@ def notices(bench: Workbench, as_json: bool) -> None:
         return
     table = Table(title="通知预设", show_lines=True)
     for column in ("编号", "名称", "对照方面", "核实"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for spec in specs:
         areas = "\n".join(_area_line(area) for area in spec.areas)
         if len(spec.accepted_counts) > 1:
@@ -173,8 +173,8 @@ def notices(bench: Workbench, as_json: bool) -> None:
 
 def _area_line(area) -> str:
     mark = "" if area.verified else "（待核实）"
-    cited = f" 〔来源{','.join(map(str, area.sources))}〕" if area.sources else ""
-    return f"{area.index}. {area.title}{mark}{cited}"
+    cited = f"〔来源{','.join(map(str, area.sources))}〕" if area.sources else ""
+    return f"{area.index}.{mark}{area.title}{cited}"
 
 
 def _print_report(report: Report, *, source: str = "", only_blockers: bool = False) -> None:

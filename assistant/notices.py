@@ -19,7 +19,7 @@ PUNCTUATION = re.compile(r"[\s“”\"'‘’「」『』《》〈〉（）()【
 WRAPPERS = re.compile(r"^(?:在|关于)|方面$|等?方面的?问题$")
 MATCH_THRESHOLD = 0.6
 PASTE_HINT = ("请粘贴本单位收到的通知原文：命令行用 --notice 通知原文.txt（保存为文本文件），"
-              "网页在右侧“通知”中选“粘贴通知原文”后粘贴并点“识别”")
+              "网页在右侧“通知”中选“粘贴通知原文”后粘贴并点“识别通知中的方面”")
 
 
 def normalize_title(text: str) -> str:

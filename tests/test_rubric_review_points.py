@@ -6,7 +6,7 @@ import pytest
 from assistant.document import parse
 from assistant.rubric import Severity, run_rubric
 from tests.conftest import fixture_text
-from tests.test_rubric_rules import CAUSES, GOOD_AREA, MEASURES, OPENING, draft, findings
+from tests.test_rubric_rules import GOOD_AREA, OPENING, draft, findings
 
 NEW_RULES = ["rectification-detail", "case-analysis", "opening-figures", "softening", "team-duties", "soft-criticism",
              "eight-rules-selfcheck"]
