@@ -153,11 +153,28 @@ def notices(bench: Workbench, as_json: bool) -> None:
         return
     table = Table(title="通知预设", show_lines=True)
     for column in ("编号", "名称", "对照方面", "核实"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for spec in specs:
-        areas = "\n".join(f"{area.index}. {area.title}{'' if area.verified else '（待核实）'}" for area in spec.areas)
+        areas = "\n".join(_area_line(area) for area in spec.areas)
+        if len(spec.accepted_counts) > 1:
+            areas += f"\n（通知有{'或'.join(map(str, spec.accepted_counts))}个方面的写法）"
         table.add_row(spec.id, spec.label, areas, "已核实" if spec.verified else "部分待核实")
-    _console().print(table)
+    console = _console()
+    console.print(table)
+    for spec in specs:
+        if spec.sources:
+            console.print(f"\n[bold]{spec.id} 核实来源：[/]")
+            for number, source in enumerate(spec.sources, start=1):
+                console.print(f"  [{number}] {source['title']}  {source['url']}", soft_wrap=True)
+        else:
+            console.print(f"\n[bold]{spec.id} 核实来源：[/]未找到公开来源，各方面均待核实")
+    console.print("\n没有预设的年度（如 2026 年度）：请用 --notice 通知原文.txt 粘贴本单位收到的通知原文。")
+
+
+def _area_line(area) -> str:
+    mark = "" if area.verified else "（待核实）"
+    cited = f"〔来源{','.join(map(str, area.sources))}〕" if area.sources else ""
+    return f"{area.index}.{mark}{area.title}{cited}"
 
 
 def _print_report(report: Report, *, source: str = "", only_blockers: bool = False) -> None:
@@ -165,6 +182,8 @@ def _print_report(report: Report, *, source: str = "", only_blockers: bool = Fal
     if not only_blockers:
         notice = f"{report.notice.label}" if report.notice else "未识别（可用 --notice 指定）"
         console.print(f"[bold]检查：[/]{source}  [bold]类型：[/]{KIND_LABELS[report.kind]}  [bold]通知：[/]{notice}")
+        for warning in report.notice.warnings if report.notice else []:
+            console.print(f"[yellow]注意：{warning}[/]")
         for area in report.to_dict()["areas"]:
             matched = f"[green]对应通知：{area['matched']}[/]" if area["matched"] else "[yellow]未对应通知[/]"
             console.print(f"  （{area['index']}）{area['title'][:30]}  {area['items']}条问题 {area['examples']}个事例  {matched}")

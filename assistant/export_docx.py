@@ -39,6 +39,7 @@ from lxml import etree
 from .document import Document, Line
 from .errors import InputError
 from .export_markdown import split_part_heading, split_section_heading
+from .title_lines import title_lines
 
 FONTS: dict[str, list[str]] = {
     "title": ["方正小标宋简体", "华文中宋", "宋体", "SimSun"],
@@ -168,11 +169,24 @@ def _setup_footers(docx, fallback: bool) -> None:
         _page_number(paragraph, fallback)
 
 
+def title_width() -> float:
+    """How many 2号 characters fit on a line between the margins."""
+    text_mm = PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]
+    return float(int(text_mm / (SIZES_PT["title"] * 25.4 / 72)))
+
+
 def _write_head(docx, head: list[Line], fallback: bool) -> None:
     texts = [line.plain for line in head if line.plain]
     for index, text in enumerate(texts):
         paragraph = _paragraph(docx, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-        _run(paragraph, text, "title" if index == 0 else "body", fallback)
+        if index:
+            _run(paragraph, text, "body", fallback)
+            continue
+        first, *more = title_lines(text, title_width())  # a long title breaks where the sense allows
+        run = _run(paragraph, first, "title", fallback)
+        for line in more:
+            run.add_break()
+            run.add_text(line)
     if texts:
         _paragraph(docx, indent=False)  # one empty line between the head and the body
 

@@ -21,11 +21,14 @@ NUMBERED_STYLES = [
     re.compile(rf"(?P<num>[{CIRCLED}])"),
     re.compile(r"(?m)^[ \t\u3000]*(?P<num>\d{1,2})[ \t]*(?:[.．、]|[）)])(?!\d)"),
     re.compile(r"[（(]\s*(?P<num>\d{1,2})\s*[）)]"),
+    re.compile(r"(?:(?<=[：:；;。])|(?<=^))[ \t\u3000]*(?P<num>\d{1,2})[.．、](?!\d)", re.M),
     re.compile(rf"(?m)^[ \t\u3000]*(?P<num>[{CN_DIGITS}]{{1,2}})[ \t]*、"),
 ]
-DECLARED = re.compile(rf"等?\s*(?P<n>\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*个方面")
+DECLARED = re.compile(rf"等?\s*(?P<n>\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*个(?:方面|带头)")
 TRIGGER = re.compile(r"围绕|对照|聚焦|紧扣|检视|查摆|重点从|着重从|主要从|分别从")
 TITLE_END = re.compile(r"[。；;：:！？!?\n]")
+TITLE_LIST_END = re.compile(r"[。！？!?\n]")
+LEADING_NUMBER = re.compile(rf"^\s*(?:\d{{1,2}}[.．、]|[（(]\s*(?:\d{{1,2}}|[{CN_DIGITS}]{{1,2}})\s*[）)]|[{CN_DIGITS}]{{1,2}}是|[{CIRCLED}])")
 AREA_WORDS = ("带头", "方面", "理论", "学习", "政治", "纪律", "规矩", "作风", "廉洁", "担当", "为民",
               "群众", "责任", "宗旨", "党性", "忠诚", "本领", "能力")
 CAMPAIGN_BY_YEAR = {2021: "党史学习教育", 2023: "主题教育", 2024: "党纪学习教育", 2025: "深入贯彻中央八项规定精神学习教育"}
@@ -36,7 +39,9 @@ YEAR_PATTERNS = (
 )
 RECTIFICATION_MENTION = re.compile(r"上一?年度[^。]{0,20}整改|整改落实情况")
 CASE_MENTION = re.compile(r"典型案例|案例剖析")
-THEME_PATTERNS = (r"主题(?:是|为)[：:]?\s*(.+)", r"以(.+?)为(?:会议)?主题", r"围绕(.+?)(?:这一|的)?(?:会议)?主题")
+THEME_PATTERNS = (r"主题(?:是|为)[：:]?\s*(.+)", r"主题[：:]\s*(.+)", r"以(.+?)为(?:会议)?主题",
+                  r"围绕(.+?)(?:这一|的)?(?:会议)?主题")
+THEME_HEADING = re.compile(rf"^(?:[{CN_DIGITS}]+[、．.]|[（(][{CN_DIGITS}]+[）)]|\d+[.．、])?\s*(?:会议|本次会议的?)?主题\s*[：:]?$")
 QUOTES = "“”‘’\"' "
 
 
@@ -45,7 +50,7 @@ def parse_notice_text(text: str) -> NoticeSpec:
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise NoticeError("粘贴的通知内容为空", hint="请粘贴通知正文，或直接选择年度预设")
-    titles = _pick_areas(text)
+    titles, declared = _pick_areas(text)
     if not titles:
         raise NoticeError(
             "未能从通知中识别出对照检查的方面",
@@ -60,18 +65,26 @@ def parse_notice_text(text: str) -> NoticeSpec:
         required.append("case")
     label = f"{year}年度民主生活会（据粘贴的通知）" if year else "民主生活会（据粘贴的通知）"
     areas = [NoticeArea(index=i + 1, title=title) for i, title in enumerate(titles)]
-    return NoticeSpec(id="pasted", label=label, theme=_theme(text), areas=areas, year=year,
-                      required_parts=required, campaign=campaign, verified=False, source="pasted")
+    warnings = []
+    if declared and len(titles) not in declared:
+        stated = "或".join(f"{n}个" for n in sorted(declared))
+        warnings.append(f"通知写的是{stated}方面，但只识别出{len(titles)}个方面，请对照通知原文核对是否有遗漏或多识别")
+    theme = _theme(text)
+    if not theme:
+        warnings.append("未能从通知中识别出会议主题，起草的开头将留空位，请核对通知原文")
+    return NoticeSpec(id="pasted", label=label, theme=theme, areas=areas, year=year, required_parts=required,
+                      campaign=campaign, verified=False, source="pasted", warnings=warnings)
 
 
 # ---- areas ---------------------------------------------------------------------------------------------
-def _pick_areas(text: str) -> list[str]:
+def _pick_areas(text: str) -> tuple[list[str], set[int]]:
     declared = {_number(m.group("n")) for m in DECLARED.finditer(text)} - {0}
     candidates = []  # (position, titles, from_enumeration)
     for style in NUMBERED_STYLES:
         candidates += [(pos, titles, False) for pos, titles in _numbered_runs(text, style)]
     candidates += [(pos, titles, False) for pos, titles in _leading_runs(text)]
     candidates += [(pos, titles, True) for pos, titles in _enumerations(text)]
+    candidates += [(pos, titles, False) for pos, titles in _colon_lists(text)]
     accepted = []
     for position, titles, from_enumeration in candidates:
         if len(titles) < 2:
@@ -79,7 +92,7 @@ def _pick_areas(text: str) -> list[str]:
         share = sum(1 for t in titles if any(word in t for word in AREA_WORDS)) / len(titles)
         if share >= 0.5 or (from_enumeration and len(titles) in declared):
             accepted.append(((len(titles) in declared, share, -position), titles))
-    return max(accepted, key=lambda pair: pair[0])[1] if accepted else []
+    return (max(accepted, key=lambda pair: pair[0])[1] if accepted else []), declared
 
 
 def _numbered_runs(text: str, style: re.Pattern) -> list[tuple[int, list[str]]]:
@@ -133,6 +146,20 @@ def _enumerations(text: str) -> list[tuple[int, list[str]]]:
         titles = _split_enumeration(segment, _number(match.group("n")))
         if titles:
             found.append((match.start() - len(segment), titles))
+    return found
+
+
+def _colon_lists(text: str) -> list[tuple[int, list[str]]]:
+    """Lists written inline after a colon and separated by “；”: 重点从以下四个方面进行对照检查：甲；乙；丙。"""
+    found = []
+    for match in re.finditer(r"[：:]", text):
+        end = TITLE_LIST_END.search(text, match.end())
+        segment = text[match.end(): end.start() if end else len(text)]
+        pieces = [p for p in re.split(r"[；;]", segment) if p.strip()]
+        if len(pieces) >= 2:
+            titles = [_clean_title(LEADING_NUMBER.sub("", piece)) for piece in pieces]
+            if all(titles):
+                found.append((match.end(), titles))
     return found
 
 
@@ -194,15 +221,21 @@ def _year(text: str) -> int | None:
 
 
 def _theme(text: str) -> str:
-    """The stated theme: 主题是…/以…为主题/围绕…主题, else the sentence that names or 围绕 it."""
+    """The stated theme: under a 会议主题 heading, 主题是…/以…为主题/围绕…主题, else the sentence that names it."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    for i, line in enumerate(lines[:-1]):
+        if THEME_HEADING.match(line):
+            following = re.split(r"。", lines[i + 1], maxsplit=1)[0]
+            stated = re.search(r"主题(?:是|为)?[：:]\s*(.+)", following)
+            return (stated.group(1) if stated else following).strip(QUOTES + "，,")
     sentences = [s.strip() for s in re.split(r"[。！？!?\n]", text) if s.strip()]
     for sentence in sentences:
-        if not re.search(r"主题(?!教育|主线)", sentence) or sentence.endswith("主题"):
+        if not re.search(r"主题(?!教育|主线)", sentence) or THEME_HEADING.match(sentence):
             continue
         for pattern in THEME_PATTERNS:
             match = re.search(pattern, sentence)
             if match and len(match.group(1).strip(QUOTES)) >= 4:
                 return match.group(1).strip(QUOTES + "，,")
-        if not re.search(r"方面|(?:会议|这一|该)主题", sentence):
+        if not re.search(r"方面|(?:会议|这一|该)主题", sentence) and not sentence.endswith("主题"):
             return sentence
     return next((s for s in sentences if "围绕" in s and "方面" not in s and "主题" not in s), "")

@@ -18,6 +18,8 @@ from .errors import NoticeError
 PUNCTUATION = re.compile(r"[\s“”\"'‘’「」『』《》〈〉（）()【】\[\]，,。．.、；;：:！!？?—\-…·]")
 WRAPPERS = re.compile(r"^(?:在|关于)|方面$|等?方面的?问题$")
 MATCH_THRESHOLD = 0.6
+PASTE_HINT = ("请粘贴本单位收到的通知原文：命令行用 --notice 通知原文.txt（保存为文本文件），"
+              "网页在右侧“通知”中选“粘贴通知原文”后粘贴并点“识别通知中的方面”")
 
 
 def normalize_title(text: str) -> str:
@@ -48,6 +50,7 @@ class NoticeArea:
     short: str = ""
     variants: list[str] = field(default_factory=list)
     verified: bool = False
+    sources: list[int] = field(default_factory=list)  # 1-based positions in NoticeSpec.sources
 
     def match_score(self, heading: str) -> float:
         candidates = [self.title, *self.variants] + ([self.short] if len(self.short) >= 4 else [])
@@ -65,6 +68,13 @@ class NoticeSpec:
     campaign: list[str] = field(default_factory=list)  # the year's 学习教育 words, e.g. 党纪学习教育
     verified: bool = False
     source: str = "preset"  # "preset" or "pasted"
+    sources: list[dict] = field(default_factory=list)  # public pages used to check the preset: {title, url}
+    counts: list[int] = field(default_factory=list)  # area counts the year's notices are reported with, if several
+    warnings: list[str] = field(default_factory=list)  # what the parser of a pasted notice could not settle
+
+    @property
+    def accepted_counts(self) -> list[int]:
+        return sorted(set(self.counts) | {len(self.areas)})
 
     def match_area(self, heading: str) -> tuple[NoticeArea | None, float]:
         """The best-matching area for a draft heading, or None below the threshold."""
@@ -83,7 +93,11 @@ class NoticeSpec:
             "theme": self.theme,
             "verified": self.verified,
             "required_parts": self.required_parts,
-            "areas": [{"index": a.index, "title": a.title, "short": a.short, "verified": a.verified} for a in self.areas],
+            "counts": self.accepted_counts,
+            "areas": [{"index": a.index, "title": a.title, "short": a.short, "verified": a.verified,
+                       "sources": a.sources} for a in self.areas],
+            "sources": self.sources,
+            "warnings": self.warnings,
         }
 
 
@@ -95,6 +109,7 @@ def spec_from_dict(data: dict, *, source: str = "preset") -> NoticeSpec:
             short=str(area.get("short", "")),
             variants=[str(v) for v in area.get("variants", [])],
             verified=bool(area.get("verified", False)),
+            sources=[int(n) for n in area.get("sources", [])],
         )
         for i, area in enumerate(data.get("areas", []))
     ]
@@ -108,6 +123,8 @@ def spec_from_dict(data: dict, *, source: str = "preset") -> NoticeSpec:
         campaign=list(data.get("campaign", [])),
         verified=bool(data.get("verified", False)),
         source=source,
+        sources=[{"title": str(s["title"]), "url": str(s["url"])} for s in data.get("sources") or []],
+        counts=[int(n) for n in data.get("counts") or []],
     )
 
 
@@ -140,7 +157,11 @@ class NoticeLibrary:
         if key in specs:
             return specs[key]
         known = "、".join(specs)
-        raise NoticeError(f"没有编号为“{notice_id}”的通知预设", hint=f"可用的预设有：{known}；也可以粘贴通知原文")
+        years = [spec.year for spec in specs.values() if spec.year]
+        if key.isdigit() and years and int(key) > max(years):
+            raise NoticeError(f"{key}年度的通知还没有收录为预设：通知原文公开前，各方面的表述无法核实",
+                              hint=PASTE_HINT)
+        raise NoticeError(f"没有编号为“{notice_id}”的通知预设", hint=f"可用的预设有：{known}；{PASTE_HINT}")
 
     def guess(self, text: str) -> NoticeSpec | None:
         """The preset whose areas a draft's headings match best (used when no --notice is given)."""

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.cli import main
+from tests.conftest import fixture_text
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -70,6 +71,31 @@ def test_notices_listing(run):
     assert {"2021", "2022", "2023", "2024", "2025", "basic"} <= set(ids)
     plain = run("notices")
     assert plain.exit_code == 0 and "通知预设" in plain.output
+    by_id = {n["id"]: n for n in data["notices"]}
+    assert by_id["2025"]["sources"] and all(s["url"].startswith("http") for s in by_id["2025"]["sources"])
+    assert [a["verified"] for a in by_id["2021"]["areas"]] == [False] * 5 and by_id["2021"]["counts"] == [5, 6]
+    assert "核实来源" in plain.output and "gongxunwk.com" in plain.output and "（待核实）" in plain.output
+    assert "2026" in plain.output and "--notice 通知原文.txt" in plain.output
+
+
+def test_a_year_without_preset_asks_for_the_notice_text(run, tmp_path):
+    material = tmp_path / "m.txt"
+    material.write_text(fixture_text("clean-2025-geren.txt"), encoding="utf-8")
+    result = run("check", material, "--notice", "2026")
+    assert result.exit_code == 2
+    assert "2026年度的通知还没有收录为预设" in result.output and "--notice 通知原文.txt" in result.output
+
+
+def test_check_with_a_pasted_notice_shows_its_warnings(run, tmp_path):
+    material = tmp_path / "m.txt"
+    material.write_text(fixture_text("clean-2025-geren.txt"), encoding="utf-8")
+    notice = tmp_path / "notice.txt"
+    notice.write_text("一、会议主题\n以学促干，推动工作提质增效。\n二、对照检查内容\n重点从以下六个方面：\n"
+                      + "\n".join(f"（{n}）{a}。" for n, a in zip("一二三四五", [
+                          "带头强化政治忠诚、提高政治能力", "带头固本培元、增强党性", "带头敬畏人民、敬畏组织、敬畏法纪",
+                          "带头干事创业、担当作为", "带头坚决扛起管党治党责任"])), encoding="utf-8")
+    result = run("check", material, "--notice", notice)
+    assert "注意：通知写的是6个方面，但只识别出5个方面" in result.output
 
 
 @pytest.mark.parametrize("name,content", [

@@ -17,6 +17,7 @@ from docx.shared import Pt
 from assistant.document import parse
 from assistant.errors import InputError
 from assistant.export import FONTS, export, export_docx, export_markdown, to_markdown
+from assistant.title_lines import title_lines, width
 
 SAMPLE = Path("/work/shared/reference/sample-2021-jiwei-banzi.txt")
 
@@ -102,12 +103,32 @@ def test_page_is_a4_with_gb_margins(tmp_path):
 def test_title_is_22pt_xiaobiaosong_centred(tmp_path):
     doc = draft("team")
     title = saved(doc, tmp_path).paragraphs[0]
-    assert title.text == doc.title
+    assert title.text == "某县市场监督管理局领导班子\n2024年度民主生活会对照检查材料"  # broken after the unit
+    assert title.text.replace("\n", "") == doc.title
     assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert title.paragraph_format.first_line_indent is None
     (run,) = title.runs
     assert run.font.size == Pt(22)
     assert fonts(run) == {"ascii": "方正小标宋简体", "hAnsi": "方正小标宋简体", "eastAsia": "方正小标宋简体", "hint": "eastAsia"}
+
+
+@pytest.mark.parametrize("title,lines", [
+    ("江川市市场监督管理局领导班子2024年度民主生活会对照检查材料", ["江川市市场监督管理局领导班子", "2024年度民主生活会对照检查材料"]),
+    ("江川市市场监督管理局副局长2025年度民主生活会个人对照检查材料", ["江川市市场监督管理局副局长", "2025年度民主生活会个人对照检查材料"]),
+    ("江川市市场监督管理局党组书记、局长2023年主题教育专题民主生活会个人对照检查材料",
+     ["江川市市场监督管理局党组书记、局长", "2023年主题教育", "专题民主生活会个人对照检查材料"]),
+    ("县委办公室领导班子民主生活会对照检查材料", ["县委办公室领导班子民主生活会对照检查材料"]),
+    ("中共江川市江湾区市场监督管理局领导班子专题民主生活会对照检查材料", ["中共江川市江湾区市场监督管理局领导班子", "专题民主生活会对照检查材料"]),
+])
+def test_long_titles_break_where_the_sense_allows(title, lines):
+    assert title_lines(title, 20) == lines
+    assert all(width(line) <= 20 for line in lines)
+
+
+def test_a_title_without_break_points_is_split_near_the_middle_outside_words():
+    lines = title_lines("关于加强和改进新形势下机关党的建设若干问题的调研报告材料汇编", 20)
+    assert "".join(lines) == "关于加强和改进新形势下机关党的建设若干问题的调研报告材料汇编"
+    assert len(lines) == 2 and abs(len(lines[0]) - len(lines[1])) <= 1
 
 
 def test_body_is_16pt_fangsong_indented_exact_spacing(tmp_path):
@@ -169,7 +190,7 @@ def test_sample_run_on_headings(tmp_path):
 
 def test_individual_head_lines_centred_fangsong(tmp_path):
     docx = saved(draft("individual"), tmp_path)
-    texts = [p.text for p in docx.paragraphs[:4]]
+    texts = [p.text.replace("\n", "") for p in docx.paragraphs[:4]]
     assert texts == ["县市场监督管理局局长2024年度民主生活会个人对照检查材料", "局长 张某某", "（2025年1月10日）", ""]
     for paragraph in docx.paragraphs[1:3]:
         assert paragraph.alignment == WD_ALIGN_PARAGRAPH.CENTER
@@ -220,7 +241,7 @@ def test_nothing_lost_and_blank_lines_skipped(named, tmp_path):
     _, doc = named
     docx = saved(doc, tmp_path)
     expected = [line.plain for line in doc.lines if line.plain]
-    written = [p.text for p in docx.paragraphs if p.text]
+    written = [p.text.replace("\n", "") for p in docx.paragraphs if p.text]  # a long title is broken into lines
     assert written == expected
     assert not any(mark in text for text in written for mark in ("**", "## "))
 
@@ -302,10 +323,12 @@ def test_libreoffice_renders_pdf_with_title_and_page_numbers(tmp_path):
         pytest.skip("未安装 poppler（pdftotext），无法读取 PDF 文字")
     doc = draft("sample")
     source = export_docx(doc, tmp_path / "sample.docx")
+    team = export_docx(draft("team"), tmp_path / "team.docx")
     env = {**os.environ, "HOME": str(tmp_path / "home")}
     profile = (tmp_path / "lo-profile").as_uri()
     subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation={profile}", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        [soffice, "--headless", f"-env:UserInstallation={profile}", "--convert-to", "pdf", "--outdir", str(tmp_path),
+         str(source), str(team)],
         check=True, env=env, capture_output=True, timeout=240,
     )
     pdf = tmp_path / "sample.pdf"
@@ -314,3 +337,8 @@ def test_libreoffice_renders_pdf_with_title_and_page_numbers(tmp_path):
     squeezed = re.sub(r"\s+", "", text)
     assert re.sub(r"\s+", "", doc.title) in squeezed
     assert re.search(r"—\s*1\s*—", text) and re.search(r"—\s*2\s*—", text)
+    # the long title is rendered on two lines, broken after the unit
+    team_text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "team.pdf"), "-"], check=True, capture_output=True,
+                               text=True).stdout
+    head = [re.sub(r"\s+", "", line) for line in team_text.splitlines() if line.strip()][:2]
+    assert head == ["某县市场监督管理局领导班子", "2024年度民主生活会对照检查材料"], head

@@ -34,11 +34,13 @@ def findings(text, rule_id, *, notice=None, kind=None, settings=None):
     return report.findings
 
 
-def test_all_twenty_one_rules_are_registered():
+def test_all_twenty_eight_rules_are_registered():
     assert set(RULES) == {
         "placeholder", "pinyin-abbrev", "year", "area-mismatch", "numbering", "quotes", "punctuation", "doubled-char",
         "formula", "missing-part", "opening", "no-example", "achievement-as-problem", "work-not-thinking", "generic",
-        "shallow-cause", "coverage", "vague-measure", "individual", "length", "similarity"}
+        "shallow-cause", "coverage", "vague-measure", "individual", "length", "similarity",
+        "rectification-detail", "case-analysis", "opening-figures", "softening", "team-duties", "soft-criticism",
+        "eight-rules-selfcheck"}
 
 
 def test_missing_part(notices):

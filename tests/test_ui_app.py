@@ -141,6 +141,23 @@ def test_nothing_is_drafted_before_a_notice_is_chosen(services):
     assert "通知" in history[-1]["content"] and sections(services, state) == {}
 
 
+def test_a_year_without_preset_leads_to_pasting_the_notice(services):
+    state = new_state(services, notice=None)
+    _, history, _ = say(services, state, "用2026年的通知")
+    reply = history[-1]["content"]
+    assert "2026年度的通知还没有收录为预设" in reply and "粘贴通知原文" in reply
+    assert services.store.get(state["owner"], state["session"]).meta.get("notice") is None
+    _, history, _ = say(services, state, "写第一个方面")
+    assert "粘贴通知原文" in history[-1]["content"]
+
+
+def test_a_pasted_notice_with_a_miscounted_list_says_so(services):
+    state = new_state(services, notice=None)
+    text = "一、会议主题\n以学促干，推动工作提质增效。\n二、对照检查内容\n重点从以下三个方面：\n（一）带头学习理论。\n（二）带头担当作为。"
+    outcome = services.editing.choose_notice(state["owner"], state["session"], text=text)
+    assert "共2个方面" in outcome.reply and "注意：通知写的是3个方面" in outcome.reply
+
+
 def test_a_failing_model_falls_back_and_a_crash_loses_nothing(bench, tmp_path):
     services = make_services(bench, tmp_path, FakeModel(default=ModelUnavailable("无法连接模型服务")))
     state = new_state(services)

@@ -24,7 +24,8 @@ from .sessions import Session, SessionStore
 
 MODEL_INTENTS = {"draft_area", "draft_all", "suggest_examples", "analyze_problem", "causes_and_measures",
                  "revise_section"}
-NEED_NOTICE = "请先在右侧“通知”中选择年度通知（如 2024 年度），或粘贴通知原文，再让我起草。"
+NEED_NOTICE = ("请先在右侧“通知”中选择年度通知（如 2025 年度），再让我起草；2026 年度等还没有预设的年度，"
+               "请选“粘贴通知原文”，粘贴本单位收到的通知后点“识别通知中的方面”。")
 
 
 class Stopped(ModelError):

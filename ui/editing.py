@@ -78,6 +78,7 @@ class Editing:
         areas = "\n".join(f"（{i}）{area.title}" for i, area in enumerate(spec.areas, start=1))
         parts = "、".join(material.PART_TITLES[p] for p in spec.required_parts if p in material.PART_TITLES)
         extra = f"\n另需写：{parts}。" if parts else ""
+        extra += "".join(f"\n注意：{warning}" for warning in spec.warnings)
         sorted_again = self.on_notice(owner, session_id) if self.on_notice else ""
         extra += f"\n{sorted_again}" if sorted_again else ""
         return Outcome(f"已选用：{spec.label}，共{len(spec.areas)}个方面：\n{areas}{extra}")

@@ -9,6 +9,6 @@ from __future__ import annotations
 from .core import CheckContext, Finding, Report, Severity, detect_kind, rule, RULES, run_rubric
 
 # Importing the rule modules registers their rules.
-from . import content, form, form_layout, structure  # noqa: E402,F401
+from . import content, form, form_layout, review_points, structure  # noqa: E402,F401
 
 __all__ = ["CheckContext", "Finding", "Report", "Severity", "detect_kind", "rule", "RULES", "run_rubric"]
