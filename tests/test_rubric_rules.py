@@ -72,8 +72,12 @@ def test_area_mismatch(notices, sample_text):
     found = findings(good, "area-mismatch", notice=notice)
     assert {f.message for f in found} == {"未对照通知的第三个方面：“带头在遵规守纪、清正廉洁前提下勇于担责、敢于创新”",
                                           "未对照通知的第四个方面：“带头履行全面从严治党政治责任”"}
-    swapped = draft(GOOD_AREA.replace("（一）在带头严守政治纪律和政治规矩，维护党的团结统一方面", "（一）在带头增强党性、严守纪律、砥砺作风方面"))
+    swapped = draft(GOOD_AREA.replace("（一）在带头严守政治纪律和政治规矩，维护党的团结统一方面", "（一）在带头增强党性、严守纪律、砥砺作风方面")
+                    + GOOD_AREA.replace("（一）", "（二）"))
     assert any("顺序" in f.message for f in findings(swapped, "area-mismatch", notice=notice))
+    missing_first = draft(GOOD_AREA.replace("（一）在带头严守政治纪律和政治规矩，维护党的团结统一方面", "（一）在带头增强党性、严守纪律、砥砺作风方面"))
+    found = findings(missing_first, "area-mismatch", notice=notice)  # one area missing is not also out of order
+    assert not any("顺序" in f.message for f in found) and any("第一个方面" in f.message for f in found)
     odd = draft(GOOD_AREA.replace("在带头严守政治纪律和政治规矩，维护党的团结统一方面", "关于业务工作推进方面"))
     assert any("对不上" in f.message and f.line == 4 for f in findings(odd, "area-mismatch", notice=notice))
     assert not findings(sample_text, "area-mismatch", notice=notices.get("2021"))
