@@ -369,3 +369,29 @@ def test_the_case_is_tied_to_the_units_problems_it_resembles():
     text = case_from_entries([case], problems, "banzi")
     assert "医疗设备采购中收受供应商回扣" in text
     assert "“采购监管失之于宽”" in text  # the problem the case mirrors is the one named
+
+
+def test_second_cause_and_measure_prompts_carry_the_units_events_not_the_bank_text(knowledge, notices, tmp_path):
+    settings, retriever = knowledge
+    seen = []
+
+    def writer(messages):
+        seen.append(messages[-1].content)
+        request = messages[-1].content
+        ordinal = field(request, "序号")
+        return f"{ordinal}思想上重视不够，对群众的事情放在心上不够，工作中还有差距，必须认真整改。"
+
+    ops = Operations(settings=settings, model=FakeModel(default=writer), retriever=retriever, notices=notices,
+                     catalog=Catalog(PROJECT_ROOT / "knowledge" / "banks"), prompts=PromptLibrary(PROJECT_ROOT / "prompts"),
+                     logbook=Logbook(tmp_path / "logs.db"),
+                     prompt_versions={"cause_for_problems": "cause_for_problems@v2",
+                                      "measure_for_problems": "measure_for_problems@v2"})
+    draft = ("某局领导班子2024年度民主生活会对照检查材料\n一、存在的主要问题\n（一）在带头增强党性、严守纪律、砥砺作风方面\n"
+             "一是调查研究不深不实。比如，班子成员到白鹤乡检查公路养护只沿主干道看一圈，通村路坑槽连片没有发现。\n")
+    ops.causes_and_measures(draft, kind="banzi")
+    causes = [m for m in seen if "根子：" in m]
+    measures = [m for m in seen if "方向：" in m]
+    assert causes and measures
+    assert all("白鹤乡" in m for m in causes + measures)  # the unit's own event reaches both prompts
+    bank_cause_text = next(c["text"] for c in Catalog(PROJECT_ROOT / "knowledge" / "banks").of_bank("causes"))
+    assert not any(bank_cause_text[:30] in m.split("请写出")[0].split("根子：")[-1] for m in causes)

@@ -36,6 +36,19 @@ def problem_lines(problems: list[dict]) -> str:
     return "\n".join(f"- 第{int_to_cn(p['area'])}个方面：{p['headline']}" for p in problems)
 
 
+EXAMPLE_CHARS = 50  # of a problem's example, enough to name the place and the event
+
+
+def problem_details(problems: list[dict]) -> str:
+    """Each problem with the start of its example, so a cause or measure can speak of this unit's events."""
+    lines = []
+    for p in problems:
+        example = p.get("text", "").split("比如，", 1)[1] if "比如，" in p.get("text", "") else ""
+        example = "" if example.startswith("〔") else example[:EXAMPLE_CHARS].rstrip("，。；")
+        lines.append(f"- {p['headline']}" + (f"（事例：{example}）" if example else ""))
+    return "\n".join(lines)
+
+
 def numbered(ordinal: str, reference: str = ""):
     """The paragraph's shape, and that it is written for these problems, not the reference copied."""
     copied = SentenceCorpus()
@@ -148,9 +161,12 @@ class RootsWriter:
         fallback = (f"{ordinal}{cause['title']}。" + (f"{headlines}等问题，根子就在这里。" if headlines else "")
                     + f"{cause['text']}{BANK_MARK}")
         values = {"voice": VOICE[kind], "ordinal": ordinal, "dimension": DIMENSION_LABELS[dimension],
-                  "cause": f"{cause['title']}。{cause['text']}", "problems": problem_lines(explained) or "（无）"}
+                  "cause": f"{cause['title']}。{cause['text']}", "cause_title": cause["title"],
+                  "problems": problem_lines(explained) or "（无）",
+                  "problem_details": problem_details(explained) or "（无）"}
         outcome = self.step.run("causes_and_measures", "cause_for_problems", values,
-                                sources=[values["cause"], values["problems"]], fallback=fallback,
+                                sources=[values["cause"], values["problems"], values["problem_details"]],
+                                fallback=fallback,
                                 validate=numbered(ordinal, cause["text"]), repair=renumber(ordinal))
         result.steps.append(outcome.log)
         if outcome.log.outcome in ("error", "fallback"):
@@ -164,7 +180,8 @@ class RootsWriter:
         headlines = "、".join(f"“{p['headline']}”" for p in answered[:3])
         fallback = f"{ordinal}{measure['title']}。针对{headlines or '上述'}等问题，{measure['text']}{BANK_MARK}"
         values = {"voice": VOICE[kind], "ordinal": ordinal, "measure": f"{measure['title']}。{measure['text']}",
-                  "problems": problem_lines(answered) or "（无）", "facts": owner_facts}
+                  "measure_title": measure["title"], "problems": problem_lines(answered) or "（无）",
+                  "problem_details": problem_details(answered) or "（无）", "facts": owner_facts}
 
         def with_owner(text: str) -> str:
             text = renumber(ordinal)(text)
@@ -174,7 +191,8 @@ class RootsWriter:
             return text
 
         outcome = self.step.run("causes_and_measures", "measure_for_problems", values,
-                                sources=[values["measure"], values["problems"], owner_facts], fallback=with_owner(fallback),
+                                sources=[values["measure"], values["problems"], values["problem_details"], owner_facts],
+                                fallback=with_owner(fallback),
                                 validate=numbered(ordinal, measure["text"]), repair=with_owner)
         result.steps.append(outcome.log)
         if outcome.log.outcome in ("error", "fallback"):
