@@ -225,7 +225,10 @@ def test_cache_answers_repeated_calls(tmp_path):
 
 def test_versions_default_to_the_two_newest_of_each_prompt():
     versions = resolve_versions([], PROMPTS)
-    assert versions == {"v1": {"cause_explain": "cause_explain@v1"}, "v2": {"cause_explain": "cause_explain@v2"}}
+    two = [name for name in PROMPTS.names() if len(PROMPTS.versions(name)) >= 2]
+    assert "cause_explain" in two
+    assert versions == {label: {name: f"{name}@v{PROMPTS.versions(name)[-2 + i]}" for name in two}
+                        for i, label in enumerate(["v1", "v2"])}
     chosen = resolve_versions(["cause_explain@v1", "cause_explain@v2", "item_from_sucai@v1"], PROMPTS)
     assert list(chosen) == ["cause_explain@v1", "cause_explain@v2"]
     assert chosen["cause_explain@v1"]["item_from_sucai"] == "item_from_sucai@v1"
@@ -312,7 +315,8 @@ def test_runner_writes_cases_summary_and_report(bench, tmp_path):
     assert summary["git"]["commit"] and len(summary["git"]["commit"]) == 40 and isinstance(summary["git"]["dirty"], bool)
     assert summary["versions"]["v1"]["cause_explain"] == "cause_explain@v1" and summary["model"] == "model:fake"
     assert summary["scorers"]["invented_facts"] == S.SCORERS["invented_facts"].version
-    assert set(summary["prompts"]) == {"cause_explain@v1", "cause_explain@v2"}
+    compared = [name for name in PROMPTS.names() if len(PROMPTS.versions(name)) >= 2]
+    assert set(summary["prompts"]) == {f"{name}@v{v}" for name in compared for v in PROMPTS.versions(name)[-2:]}
     assert summary["datasets"]["drafting"]["cases"] == 2 and summary["cases"] == 8
     rows = [json.loads(line) for line in (result.folder / "cases.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {(r["family"], r["version"]) for r in rows} == {(f, v) for f in ("drafting", "analyze") for v in ("v1", "v2")}
