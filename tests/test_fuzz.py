@@ -67,13 +67,15 @@ def damaged(draw, original: bytes) -> bytes:
     return bytes(data)
 
 
+encoded_text = st.builds(lambda text, encoding: text.encode(encoding, "ignore"), storable_text | material_text,
+                         st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "big5", "utf-16", "utf-16-be", "utf-32"]))
 damaged_file = st.one_of(
     st.tuples(st.just(".docx"), damaged(DOCX)),
     st.tuples(st.just(".pdf"), damaged(PDF)),
     st.tuples(st.sampled_from([".docx", ".xlsx"]), damaged(DOCX)),  # a zip that is not the Office file it claims
     st.tuples(st.sampled_from([".txt", ".md", ".docx", ".pdf"]), st.binary(max_size=2000)),
-    st.tuples(st.just(".txt"), st.builds(lambda t, e: t.encode(e, "ignore"), storable_text,
-                                         st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "big5", "utf-16"]))),
+    st.tuples(st.just(".txt"), encoded_text),
+    st.tuples(st.sampled_from([".txt", ".md"]), encoded_text.flatmap(damaged)),  # e.g. UTF-16 cut to an odd length
 )
 
 
