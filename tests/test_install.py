@@ -53,6 +53,7 @@ def test_setup_installs_nothing_unhashed():
     installs = re.findall(r"pip_install (.+)", setup)
     assert installs, "setup.sh installs through pip_install"
     for command in installs:
-        assert "--require-hashes -r requirements/" in command or command.strip() == "--no-deps --no-build-isolation -e .", command
+        hashed = "--require-hashes" in command and "-r requirements/" in command
+        assert hashed or command.strip() == "--no-deps --no-build-isolation -e .", command
     for name in ("lock.txt", "nodeps.txt", "models.txt"):
         assert f"requirements/{name}" in setup
