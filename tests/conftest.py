@@ -7,7 +7,7 @@ from assistant.notices import NoticeLibrary
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_NAME = "sample-2021-banzi.txt"
-SAMPLE = FIXTURES / SAMPLE_NAME
+SAMPLE = FIXTURES / "samples" / SAMPLE_NAME
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +30,7 @@ def notices() -> NoticeLibrary:
 @pytest.fixture(scope="session")
 def sample_text() -> str:
     """A 2021 team material written for these tests, with the defects a drafter's first version has."""
-    return fixture_text(SAMPLE_NAME)
+    return SAMPLE.read_text(encoding="utf-8")
 
 
 def fixture_text(name: str) -> str:

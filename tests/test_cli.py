@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.cli import main
-from conftest import FIXTURES
+from conftest import FIXTURES, SAMPLE
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -99,9 +99,9 @@ def test_unknown_notice(run, sample_file):
 
 
 def test_gbk_and_bom_files_check_like_utf8(run):
-    outputs = [json.loads(run("check", FIXTURES / name, "--notice", "2021", "--json").output)
+    outputs = [json.loads(run("check", FIXTURES / "samples" / name, "--notice", "2021", "--json").output)
                for name in ("sample-2021-banzi.txt", "sample-2021-banzi.gbk.txt", "sample-2021-banzi.bom.txt")]
-    assert (FIXTURES / "sample-2021-banzi.gbk.txt").read_bytes() != (FIXTURES / "sample-2021-banzi.txt").read_bytes()
+    assert (FIXTURES / "samples" / "sample-2021-banzi.gbk.txt").read_bytes() != SAMPLE.read_bytes()
     assert outputs[0]["findings"] and outputs[0] == outputs[1] == outputs[2]
 
 
