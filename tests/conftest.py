@@ -5,8 +5,9 @@ import pytest
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.notices import NoticeLibrary
 
-SHARED = PROJECT_ROOT.parent / "shared" / "reference"
 FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE_NAME = "sample-2021-banzi.txt"
+SAMPLE = FIXTURES / "samples" / SAMPLE_NAME
 
 
 @pytest.fixture(autouse=True)
@@ -28,11 +29,27 @@ def notices() -> NoticeLibrary:
 
 @pytest.fixture(scope="session")
 def sample_text() -> str:
-    path = SHARED / "sample-2021-jiwei-banzi.txt"
-    if not path.exists():
-        pytest.skip("缺少 shared/reference 中的样例材料")
-    return path.read_text(encoding="utf-8")
+    """A 2021 team material written for these tests, with the defects a drafter's first version has."""
+    return SAMPLE.read_text(encoding="utf-8")
 
 
 def fixture_text(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def _register_hypothesis_profiles() -> None:
+    """Property tests run a bounded number of examples (CI); JIANSHI_FUZZ_EXAMPLES=N asks for a larger run."""
+    import os
+
+    from hypothesis import HealthCheck, settings as hypothesis_settings
+
+    slow_ok = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
+    hypothesis_settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=slow_ok,
+                                         derandomize=True, print_blob=True)
+    examples = int(os.environ.get("JIANSHI_FUZZ_EXAMPLES", "0") or 0)
+    hypothesis_settings.register_profile("large", max_examples=max(examples, 1), deadline=None,
+                                         suppress_health_check=slow_ok, print_blob=True)
+    hypothesis_settings.load_profile("large" if examples else "ci")
+
+
+_register_hypothesis_profiles()

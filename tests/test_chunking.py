@@ -13,7 +13,7 @@ from assistant.knowledge.chunking import (
     paragraphs,
     split_sentences,
 )
-from conftest import SHARED, fixture_text
+from conftest import SAMPLE, fixture_text
 
 WORDS = ["理论学习", "主体责任", "党性修养", "群众路线", "调查研究", "中央八项规定精神", "形式主义", "担当作为",
          "民主集中制", "廉洁自律", "班子成员", "分管领域", "基层减负", "政治站位", "“两个维护”", "落实不到位"]
@@ -175,10 +175,7 @@ def test_real_materials_cut_at_sentence_or_paragraph_ends(name):
 
 
 def test_sample_material_sections_follow_headings():
-    path = SHARED / "sample-2021-jiwei-banzi.txt"
-    if not path.exists():
-        pytest.skip("缺少 shared/reference 中的样例材料")
-    chunks = Chunker().split(path.read_text(encoding="utf-8"))
+    chunks = Chunker().split(SAMPLE.read_text(encoding="utf-8"))
     assert any(c.section.startswith("（二）带头牢记") for c in chunks)
     assert all(ends_sentence(c.text) or c.position == 1 for c in chunks)
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.cli import main
-from tests.conftest import fixture_text
+from tests.conftest import FIXTURES, SAMPLE, fixture_text
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -123,13 +123,11 @@ def test_unknown_notice(run, sample_file):
     assert "2024" in result.output  # lists the presets that exist
 
 
-def test_gbk_and_bom_files_check_like_utf8(run, tmp_path, sample_text):
-    outputs = []
-    for name, data in (("u.txt", sample_text.encode("utf-8")), ("g.txt", sample_text.encode("gb18030")),
-                       ("b.txt", sample_text.encode("utf-8-sig"))):
-        (tmp_path / name).write_bytes(data)
-        outputs.append(json.loads(run("check", tmp_path / name, "--notice", "2021", "--json").output))
-    assert outputs[0] == outputs[1] == outputs[2]
+def test_gbk_and_bom_files_check_like_utf8(run):
+    outputs = [json.loads(run("check", FIXTURES / "samples" / name, "--notice", "2021", "--json").output)
+               for name in ("sample-2021-banzi.txt", "sample-2021-banzi.gbk.txt", "sample-2021-banzi.bom.txt")]
+    assert (FIXTURES / "samples" / "sample-2021-banzi.gbk.txt").read_bytes() != SAMPLE.read_bytes()
+    assert outputs[0]["findings"] and outputs[0] == outputs[1] == outputs[2]
 
 
 def test_docx_input(run, tmp_path, sample_text):

@@ -18,8 +18,8 @@ from assistant.document import parse
 from assistant.errors import InputError
 from assistant.export import FONTS, export, export_docx, export_markdown, to_markdown
 from assistant.title_lines import title_lines, width
+from tests.conftest import SAMPLE
 
-SAMPLE = Path("/work/shared/reference/sample-2021-jiwei-banzi.txt")
 
 TEAM = """\
 某县市场监督管理局领导班子2024年度民主生活会对照检查材料
@@ -59,8 +59,6 @@ DRAFTS = {"team": TEAM, "individual": INDIVIDUAL, "sample": None}
 def draft(name: str):
     if DRAFTS[name] is not None:
         return parse(DRAFTS[name])
-    if not SAMPLE.exists():
-        pytest.skip(f"参考样例不存在：{SAMPLE}")
     return parse(SAMPLE.read_text(encoding="utf-8"))
 
 
@@ -317,10 +315,8 @@ def test_unwritable_path_raises_input_error(tmp_path):
 @pytest.mark.slow
 def test_libreoffice_renders_pdf_with_title_and_page_numbers(tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("未安装 LibreOffice（soffice），无法转换 PDF")
-    if shutil.which("pdftotext") is None:
-        pytest.skip("未安装 poppler（pdftotext），无法读取 PDF 文字")
+    assert soffice is not None, "未安装 LibreOffice（soffice）：bash scripts/setup.sh 会安装 libreoffice-writer-nogui"
+    assert shutil.which("pdftotext"), "未安装 poppler（pdftotext）：bash scripts/setup.sh 会安装 poppler-utils"
     doc = draft("sample")
     source = export_docx(doc, tmp_path / "sample.docx")
     team = export_docx(draft("team"), tmp_path / "team.docx")

@@ -214,8 +214,8 @@ def test_ingest_and_search_make_no_network_access(tmp_path, monkeypatch):
 def test_cli_works_without_any_network_interface(tmp_path):
     """The whole command in a process whose network namespace has no interface at all."""
     unshare = shutil.which("unshare")
-    if not unshare or subprocess.run([unshare, "-n", "true"], capture_output=True).returncode != 0:
-        pytest.skip("cannot create a network namespace here")
+    assert unshare, "unshare (util-linux) is needed to run the command without a network"
+    assert subprocess.run([unshare, "-n", "true"], capture_output=True).returncode == 0, "cannot create a network namespace"
     knowledge_dir = write_knowledge(tmp_path / "knowledge")
     docs = write_user_files(tmp_path / "docs")
     env = {**os.environ, "JIANSHI_HOME": str(tmp_path / "home"), "JIANSHI_KNOWLEDGE_DIR": str(knowledge_dir)}
@@ -238,8 +238,7 @@ def _free_port() -> int:
 @pytest.fixture
 def chroma_server(tmp_path):
     chroma = Path(sys.executable).with_name("chroma")
-    if not chroma.exists():
-        pytest.skip("the chroma command is not installed")
+    assert chroma.exists(), "the chroma command comes with chromadb: reinstall with bash scripts/setup.sh"
     port = _free_port()
     log = open(tmp_path / "chroma.log", "wb")
     process = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
@@ -286,3 +285,39 @@ def test_the_same_code_runs_against_a_chroma_server(chroma_server, tmp_path, emb
     other = KnowledgeBase(settings=settings, progress=False)  # a second client sees the same server index
     assert other.sync_bundled() == 0
     assert other.retriever.search("请示报告", k=1)[0].id == "problem-2024-1-01"
+
+
+# ---- LangChain ----------------------------------------------------------------------------------------
+def test_langchain_retriever_returns_the_same_passages_as_documents(retriever):
+    from langchain_core.retrievers import BaseRetriever
+
+    from assistant.retrieval.langchain_retriever import KnowledgeBaseRetriever
+
+    adapter = KnowledgeBaseRetriever(retriever=retriever, k=3, kind="problem")
+    assert isinstance(adapter, BaseRetriever)
+    documents = adapter.invoke("公车私用")
+    passages = retriever.search("公车私用", 3, kind="problem")
+    assert [d.id for d in documents] == [p.id for p in passages] and documents
+    assert [d.page_content for d in documents] == [p.text for p in passages]
+    first = documents[0].metadata
+    assert first["citation"] == passages[0].citation and first["kind"] == "problem" and "text" not in first
+
+
+def test_every_declared_dependency_is_imported():
+    """A dependency in pyproject.toml that no module imports is dead weight on every install."""
+    import importlib.metadata
+    import tomllib
+
+    from assistant.config import PROJECT_ROOT
+
+    declared = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    names = {re.split(r"[<>=!~;\[ ]", spec, maxsplit=1)[0].lower().replace("_", "-") for spec in declared}
+    modules = {}
+    for module, dists in importlib.metadata.packages_distributions().items():
+        for dist in dists:
+            modules.setdefault(dist.lower().replace("_", "-"), set()).add(module)
+    source = "\n".join(path.read_text(encoding="utf-8") for folder in ("assistant", "ui")
+                       for path in (PROJECT_ROOT / folder).rglob("*.py"))
+    unused = [name for name in sorted(names)
+              if not any(re.search(rf"^\s*(from|import) {re.escape(m)}\b", source, re.M) for m in modules.get(name, ()))]
+    assert unused == []

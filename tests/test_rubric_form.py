@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,8 @@ from assistant.document import parse
 from assistant.errors import NoticeError
 from assistant.notices import NoticeLibrary, NoticeSpec, spec_from_dict
 from assistant.rubric import RULES, Severity, run_rubric
+from conftest import SAMPLE
 
-SAMPLE = Path("/work/shared/reference/sample-2021-jiwei-banzi.txt")
 FORM_RULES = ["placeholder", "pinyin-abbrev", "year", "numbering", "quotes", "punctuation", "doubled-char", "formula"]
 
 
@@ -340,8 +339,6 @@ def test_formula_clean():
 # ---- the sample material ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def sample_findings():
-    if not SAMPLE.exists():
-        pytest.skip("reference sample not available")
     report = run_rubric(parse(SAMPLE.read_text(encoding="utf-8")), settings=Settings(), notice=NOTICE_2021,
                         only=FORM_RULES)
     return report.findings
@@ -366,8 +363,6 @@ def test_sample_has_no_false_alarms(sample_findings):
 
 
 def test_form_rules_are_fast():
-    if not SAMPLE.exists():
-        pytest.skip("reference sample not available")
     text = SAMPLE.read_text(encoding="utf-8")
     text = (text * (15000 // len(text) + 1))[:15000]
     doc = parse(text)

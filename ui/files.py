@@ -79,16 +79,29 @@ class Uploads:
                 report.errors.append(exc.message + (f"（{exc.hint}）" if exc.hint else ""))
                 continue
             target = folder / name
-            shutil.copyfile(source, target)
+            try:
+                shutil.copyfile(source, target)
+            except OSError as exc:
+                target.unlink(missing_ok=True)
+                report.errors.append(f"{name}：保存失败（{exc.strerror or exc}）")
+                continue
             saved.append(target)
         if saved:
-            result = self.knowledge().ingester.ingest([str(p) for p in saved])
-            failed = {Path(e.path).name: e.message for e in result.errors}
+            try:
+                result = self.knowledge().ingester.ingest([str(p) for p in saved])
+            except Exception as exc:  # a failed upload leaves nothing behind: no copy, no folder
+                for path in saved:
+                    path.unlink(missing_ok=True)
+                report.errors.append(f"{'、'.join(p.name for p in saved)}：写入知识库失败（{type(exc).__name__}），请稍后重试")
+                saved, result = [], None
+            failed = {Path(e.path).name: e.message for e in result.errors} if result else {}
             report.errors += [f"{name}：{message}" for name, message in failed.items()]
             report.added += [p.name for p in saved if p.name not in failed]
             for path in saved:
                 if path.name in failed:
                     path.unlink(missing_ok=True)
+        if not any(folder.iterdir()):
+            folder.rmdir()
         return report
 
     def list(self, owner: str) -> list[tuple[str, int]]:

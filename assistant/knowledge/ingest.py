@@ -16,6 +16,7 @@ from pathlib import Path
 from ..errors import InputError
 from .banks import bundled_records, content_hash
 from .chunking import Chunker
+from ..textio import Limits, shown
 from .loaders import SUPPORTED_SUFFIXES, check_file, load_file_text
 from .records import Record
 
@@ -54,10 +55,11 @@ def _hidden(path: Path) -> bool:
 
 class Ingester:
     def __init__(self, *, store, chunker: Chunker | None = None, max_bytes: int = 20_000_000,
-                 progress: bool | None = None) -> None:
+                 progress: bool | None = None, limits: Limits | None = None) -> None:
         self.store = store
         self.chunker = chunker or Chunker()
-        self.max_bytes = max_bytes
+        self.limits = limits or Limits(max_bytes=max_bytes, max_chars=5_000_000)
+        self.max_bytes = self.limits.max_bytes
         self.progress = progress  # None: a bar only on a terminal
 
     # ---- the drafter's files -------------------------------------------------------------------------
@@ -78,12 +80,16 @@ class Ingester:
                 if key in indexed and indexed[key]["file_hash"] == digest:
                     result.unchanged.append(key)
                     continue
-                chunks = self.chunker.split(load_file_text(path, max_bytes=self.max_bytes))
+                chunks = self.chunker.split(load_file_text(path, limits=self.limits))
             except InputError as exc:
                 result.errors.append(FileError(key, exc.message, exc.hint))
                 continue
             except OSError as exc:
-                result.errors.append(FileError(key, f"无法读取“{path}”：{exc.strerror or exc}", "请检查文件权限"))
+                result.errors.append(FileError(key, f"无法读取“{shown(path)}”：{exc.strerror or exc}", "请检查文件权限"))
+                continue
+            except Exception as exc:  # one unreadable file must not stop the folder: it is listed at the end
+                result.errors.append(FileError(key, f"读取“{shown(path.name)}”失败（{type(exc).__name__}）",
+                                               "请在原软件中另存后再导入"))
                 continue
             records = [self._record(path, digest, chunk) for chunk in chunks]
             pending.append((path, records, indexed.get(key, {}).get("ids", [])))

@@ -7,6 +7,7 @@ from pathlib import Path
 from ..config import Settings
 from ..knowledge.chunking import Chunker
 from ..knowledge.ingest import Ingester
+from ..textio import Limits
 from .lexical import LexicalIndex
 from .retriever import Retriever
 from .store import IndexStore
@@ -32,7 +33,7 @@ class KnowledgeBase:
     @property
     def ingester(self) -> Ingester:
         if self._ingester is None:
-            self._ingester = Ingester(store=self.store, chunker=Chunker(), max_bytes=self.settings.max_ingest_bytes,
+            self._ingester = Ingester(store=self.store, chunker=Chunker(), limits=Limits.for_ingest(self.settings),
                                       progress=self.progress)
         return self._ingester
 

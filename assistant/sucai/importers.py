@@ -9,13 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
-from ..textio import check_size, decode_bytes
+from ..textio import Limits, check_size, read_input
 from .kinds import classify, status_of
 from .model import Sucai
 from .office import read_docx, read_xlsx
 from .text import TextReader, parse_sucai_text, strip_marker
 
 __all__ = ["classify", "parse_sucai_text", "read_sucai", "sucai_from_facts"]
+
+LARGE_HINT = "素材文件通常不超过几 MB，请确认选对了文件，或拆分后分别导入"
+TEXT_LIMITS = Limits(max_bytes=50_000_000, max_chars=1_000_000)  # bytes are capped by read_sucai's max_bytes
 
 
 def sucai_from_facts(lines: list[str]) -> Sucai:
@@ -42,8 +45,7 @@ def read_sucai(path: str | Path, *, max_bytes: int = 5_000_000) -> Sucai:
         old = {".xls": "旧版 Excel", ".doc": "旧版 Word", ".et": "WPS 表格", ".wps": "WPS 文字"}.get(suffix)
         raise InputError(f"不能读取素材文件“{path.name}”：不支持{old or suffix or '无扩展名'}格式",
                          hint=f"请{'另存为 .docx 或 .xlsx 后重试' if old else '提供 .txt、.md、.docx 或 .xlsx 文件'}")
-    check_size(path, max_bytes=max_bytes, empty_hint="请先写入素材内容",
-               large_hint="素材文件通常不超过几 MB，请确认选对了文件，或拆分后分别导入")
+    check_size(path, max_bytes=max_bytes, empty_hint="请先写入素材内容", large_hint=LARGE_HINT)
     sucai = Sucai()
     reader(path, sucai)
     if not sucai.entries:
@@ -53,12 +55,9 @@ def read_sucai(path: str | Path, *, max_bytes: int = 5_000_000) -> Sucai:
 
 
 def _read_text(path: Path, sucai: Sucai) -> None:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"无法读取“{path.name}”：{exc.strerror or exc}", hint="请检查文件权限") from exc
+    """Through the reading path every input takes (read_sucai has checked the size already)."""
     reader = TextReader(sucai, path.name)
-    for line in decode_bytes(data, path.name).text.splitlines():
+    for line in read_input(path, limits=TEXT_LIMITS, what="素材", large_hint=LARGE_HINT).text.splitlines():
         reader.feed(line)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from ..errors import InputError
-from ..textio import open_docx
+from ..textio import Limits, check_archive, open_docx
 from .kinds import PROBLEM
 from .model import KIND_LABELS, Sucai
 from .tables import UNDERSTOOD, NoContentColumn, Row, add_table, cell_text
@@ -71,6 +71,8 @@ def read_xlsx(path: Path, sucai: Sucai) -> None:
     """Every sheet with content; a sheet without a content column is skipped with a warning, unless all are."""
     from openpyxl import load_workbook
 
+    if zipfile.is_zipfile(path):  # a zip bomb is refused before openpyxl inflates it; other damage is told below
+        check_archive(path, Limits.max_unzipped_bytes)
     try:
         with warnings.catch_warnings():  # openpyxl warns about extensions and styles it ignores
             warnings.simplefilter("ignore")
