@@ -98,10 +98,14 @@ class Workbench:
         from .sucai import Sucai
         from .sucai.importers import read_sucai
 
+        from .sucai.carryover import mark_recurrences, offer_open_items
+
         sucai = Sucai()
         for path in paths:
             sucai.extend(read_sucai(path, max_bytes=self.settings.max_ingest_bytes))
         sucai.merge_duplicates()
+        offer_open_items(sucai)
+        mark_recurrences(sucai)
         if not sucai.entries:
             raise InputError("素材文件中没有可用的内容", hint="每行写一条，或用带“意见建议内容”“问题”等表头的表格")
         return sucai

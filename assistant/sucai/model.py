@@ -37,6 +37,7 @@ class Entry:
     measure: str = ""  # ledger entries: last year's measure
     owner: str = ""  # ledger entries: 责任领导、责任部门 as the ledger names them
     progress: str = ""  # ledger entries: 进展, and why an item is still open
+    detail: str = ""  # ledger entries: the sheet's other columns, as "方面：…；原因：…；备注：…"
     recurs: str = ""  # a problem also on last year's ledger: 上年度未完成整改 / 上年度已整改、又反复出现
     area: int | None = None  # 1-based notice area, once sorted
     confidence: float = 0.0
