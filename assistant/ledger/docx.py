@@ -3,7 +3,8 @@
 A4 landscape, because a ten-column table does not fit a portrait page: margins top 28 mm, bottom 26 mm,
 left 37 mm, right 35 mm (the portrait margins turned with the page), type width 225 mm. "附件" in 3号 黑体
 at the top left, the title in 2号 小标宋 centred, then the table: header row in 黑体, repeated on every
-page; body in 5号 仿宋, single-spaced; fixed column widths (LibreOffice ignores preferred widths otherwise).
+page (a row may break across pages: a long measure would not fit otherwise); body in 5号 仿宋, single-spaced;
+fixed column widths (LibreOffice ignores preferred widths otherwise).
 Fonts and the font table, the body defaults and "— N —" page numbers are those of the material's export.
 """
 
@@ -26,7 +27,7 @@ from .model import COLUMNS, PENDING, Ledger
 
 PAGE_MM = (297, 210)
 MARGINS_MM = {"top": 28, "bottom": 26, "left": 37, "right": 35}
-COLUMN_MM = (10, 20, 44, 30, 50, 16, 16, 15, 12, 12)  # 225 mm, the type width
+COLUMN_MM = (12, 20, 40, 24, 44, 19, 19, 19, 14, 14)  # 225 mm, the type width; 4 characters of 5号 need 19 mm
 TABLE_PT = 10.5  # 5号
 CENTRED = {"序号", "责任领导", "责任部门", "完成时限", "状态"}
 
@@ -67,7 +68,7 @@ def _cell(cell, text: str, *, header: bool, centred: bool, fallback: bool) -> No
         if index:
             paragraph = cell.add_paragraph()
         fmt = paragraph.paragraph_format
-        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER if header or centred else WD_ALIGN_PARAGRAPH.JUSTIFY
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER if header or centred else WD_ALIGN_PARAGRAPH.LEFT
         fmt.line_spacing, fmt.first_line_indent = 1.0, Pt(0)
         fmt.space_before = fmt.space_after = Pt(0)
         if line:
@@ -87,7 +88,6 @@ def _table(docx, ledger: Ledger, fallback: bool) -> None:
     header._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
     for row_index, values in enumerate([list(COLUMNS), *(r.cells() for r in ledger.rows)]):
         row = table.rows[row_index]
-        row._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
         for col_index, (cell, value) in enumerate(zip(row.cells, values)):
             cell.width = Mm(COLUMN_MM[col_index])
             shown = f"〔{PENDING}〕" if value == PENDING else value
