@@ -197,3 +197,56 @@ def test_a_sucai_entry_without_ledger_columns_is_unchanged():
     sucai = Sucai.from_list([{"id": "s01", "kind": "opinion", "text": "调研少"}])
     assert sucai.entries[0].recurs == "" and sucai.entries[0].owner == ""
     assert re.search("上年度", SENTENCES[RECUR_AGAIN])
+
+
+# ---- rendering ----------------------------------------------------------------------------------------
+def table_borders(png: Path) -> tuple[tuple[int, int], int]:
+    """The page image's size, and how many vertical rules cross the table's header row (columns + 1)."""
+    from PIL import Image
+
+    image = Image.open(png).convert("L")
+    width, height = image.size
+    pixels = image.load()
+    dark = lambda x, y: pixels[x, y] < 128  # noqa: E731
+    rules = [y for y in range(height) if sum(dark(x, y) for x in range(width)) > width * 0.6]  # horizontal rules
+    top = rules[0]
+    bottom = next(y for y in rules if y > top + 5)  # the header row lies between the first two
+    span = range(top + 2, bottom - 1)
+    borders, inside = 0, False
+    for x in range(width):
+        rule = sum(dark(x, y) for y in span) >= len(span) * 0.9  # dark all the way down: a rule, not a stroke
+        borders += rule and not inside
+        inside = rule
+    return (width, height), borders
+
+
+@pytest.mark.slow
+def test_libreoffice_renders_the_docx_ledger_landscape_with_its_columns(tmp_path):
+    import os
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice and shutil.which("pdftoppm") and shutil.which("pdftotext"), "需要 LibreOffice 和 poppler（scripts/setup.sh）"
+    doc = parse((FIXTURES / "clean-2024-banzi.txt").read_text(encoding="utf-8"))
+    source = export_ledger(ledger_from_text(doc), tmp_path / "ledger.docx")
+    env = {**os.environ, "HOME": str(tmp_path / "home")}
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(source)], check=True, env=env, capture_output=True, timeout=240)
+    pdf = tmp_path / "ledger.pdf"
+    subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) == 2
+    for png in pages:
+        (width, height), borders = table_borders(png)
+        assert width > height  # landscape
+        assert borders == len(COLUMNS) + 1, borders  # every column drawn, on the first page and the next
+    first = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"], check=True,
+                           capture_output=True, text=True).stdout
+    second = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "2", str(pdf), "-"], check=True,
+                            capture_output=True, text=True).stdout
+    assert first.lstrip().startswith("附件") and "江川市市场监督管理局领导班子2024年度民主生活会整改清单" in re.sub(r"\s+", "", first)
+    for text in (first, second):  # the header, in order, on every page
+        header = next(line for line in text.split("\n") if "序号" in line)
+        assert [w for w in re.split(r"\s+", header.strip())] == list(COLUMNS)
+    assert re.search(r"—\s*1\s*—", first)
