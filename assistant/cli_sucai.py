@@ -31,11 +31,11 @@ def sort_command(bench: Workbench, files: tuple[str, ...], notice_ref: str, as_j
     """读入素材（.txt/.md/.docx/.xlsx），把每条问题归到通知的各个方面，标出把握不大、需要核对的。"""
     notice = bench.resolve_notice(notice_ref)
     sucai = bench.sort_sucai(notice, bench.load_sucai(files))
-    for warning in sucai.warnings:
+    for warning in [] if as_json else sucai.warnings:
         _console(stderr=True).print(f"[yellow]提示：[/]{warning}")
     rows = sucai_rows(notice, sucai)
     if as_json:
-        click.echo(json.dumps({"notice": notice.id, "entries": rows,
+        click.echo(json.dumps({"notice": notice.id, "entries": rows, "warnings": sucai.warnings,
                                "areas": [{"index": a.index, "title": a.title,
                                           "entries": [e.id for e in sucai.in_area(a.index)]} for a in notice.areas]},
                               ensure_ascii=False, indent=2))
