@@ -47,7 +47,8 @@ def sort_command(bench: Workbench, files: tuple[str, ...], notice_ref: str, as_j
     for entry in sucai.entries:
         area = f"（{int_to_cn(entry.area)}）{notice.areas[entry.area - 1].short}" if entry.is_problem and entry.area else "—"
         confidence = f"{entry.confidence:.0%}" + (" [yellow]需核对[/]" if entry.flagged else "") if entry.is_problem else ""
-        table.add_row(entry.id, entry.kind_label, entry.text, entry.source, str(entry.count), area, confidence)
+        text = entry.text + (f" [yellow]〔{entry.recurs}〕[/]" if entry.recurs else "")
+        table.add_row(entry.id, entry.kind_label, text, entry.source, str(entry.count), area, confidence)
     console.print(table)
     thin = [a for a in notice.areas if len(sucai.in_area(a.index)) < 2]
     if thin:

@@ -250,3 +250,13 @@ def test_libreoffice_renders_the_docx_ledger_landscape_with_its_columns(tmp_path
         header = next(line for line in text.split("\n") if "序号" in line)
         assert [w for w in re.split(r"\s+", header.strip())] == list(COLUMNS)
     assert re.search(r"—\s*1\s*—", first)
+
+
+@pytest.mark.parametrize("content, words", [('{"map": {"problems": ["一是调研少"]}}', "格式不对"),
+                                            ('{"map": {"problems": []}}', "没有问题"),
+                                            ('[1, 2]', "没有“问题—原因—措施”对应关系")])
+def test_a_json_without_a_usable_map_gets_a_chinese_message(tmp_path, content, words):
+    path = tmp_path / "起草结果.json"
+    path.write_text(content, encoding="utf-8")
+    result = run("ledger", path, "-o", tmp_path / "a.xlsx")
+    assert result.exit_code == 2 and words in result.output and not (tmp_path / "a.xlsx").exists()

@@ -41,7 +41,12 @@ def ledger_from_json(bench, path: Path, *, facts_text: str = "", notice_ref: str
     notice_ref = notice_ref or data.get("notice")
     notice = bench.resolve_notice(notice_ref) if notice_ref else None
     title = data.get("title") or (doc.title if doc else "")
-    ledger = ledger_from_map(found, title=title, area_names=area_names(notice, doc), facts_text=facts_text)
+    try:
+        ledger = ledger_from_map(found, title=title, area_names=area_names(notice, doc), facts_text=facts_text)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"“{path.name}”中的“问题—原因—措施”对应关系格式不对", hint=JSON_HINT) from exc
+    if not ledger.rows:
+        raise InputError(f"“{path.name}”的对应关系中没有问题，整改清单无从列出", hint="请先起草出各方面的问题")
     if not title:
         ledger.notes.append("JSON 中没有材料标题，清单标题请按实际修改")
     return ledger
