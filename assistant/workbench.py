@@ -96,9 +96,8 @@ class Workbench:
     def load_sucai(self, paths) -> "Sucai":
         """Every file's entries in one list, near-duplicates across files merged."""
         from .sucai import Sucai
-        from .sucai.importers import read_sucai
-
         from .sucai.carryover import mark_recurrences, offer_open_items
+        from .sucai.importers import read_sucai
 
         sucai = Sucai()
         for path in paths:
