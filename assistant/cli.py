@@ -206,5 +206,6 @@ def _print_report(report: Report, *, source: str = "", only_blockers: bool = Fal
         console.print(f"\n合计：必须修改 {s['blocker']}，重要 {s['major']}，提示 {s['minor']}。{shared_note}{verdict}")
 from . import cli_knowledge  # noqa: E402,F401  (registers the ingest and search commands)
 from . import cli_drafting, cli_sucai  # noqa: E402,F401  (registers analyze, draft, models and sort)
+from . import cli_ledger  # noqa: E402,F401  (registers ledger)
 from . import cli_eval  # noqa: E402,F401  (registers eval)
 from . import cli_ui  # noqa: E402,F401  (registers the ui command)

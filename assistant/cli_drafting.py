@@ -102,6 +102,8 @@ def draft(bench: Workbench, notice_ref: str, org: str, kind: str, facts_file: st
         from .sucai.importers import sucai_from_facts
 
         sucai = bench.load_sucai(sucai_files)
+        for warning in sucai.warnings:
+            _console(stderr=True).print(f"[yellow]提示：[/]{warning}")
         if facts.lines:  # --facts beside --sucai: its lines join the 素材 as the kinds they read as
             sucai.extend(sucai_from_facts(facts.lines))
             sucai.merge_duplicates()
@@ -124,7 +126,9 @@ def draft(bench: Workbench, notice_ref: str, org: str, kind: str, facts_file: st
     for warning in result.warnings[:10]:
         console.print(f"[yellow]注意：[/]{warning}")
     if as_json:
-        click.echo(json.dumps({"output": str(out), "sucai": result.data["sucai"], "map": result.data["map"],
+        click.echo(json.dumps({"output": str(out), "notice": notice.id if notice.source == "preset" else None,
+                               "title": result.data["sections"].get("title", ""),
+                               "sucai": result.data["sucai"], "map": result.data["map"],
                                "bank_sections": bank, "summary": summary, "warnings": result.warnings},
                               ensure_ascii=False, indent=2))
 

@@ -31,9 +31,11 @@ def sort_command(bench: Workbench, files: tuple[str, ...], notice_ref: str, as_j
     """读入素材（.txt/.md/.docx/.xlsx），把每条问题归到通知的各个方面，标出把握不大、需要核对的。"""
     notice = bench.resolve_notice(notice_ref)
     sucai = bench.sort_sucai(notice, bench.load_sucai(files))
+    for warning in [] if as_json else sucai.warnings:
+        _console(stderr=True).print(f"[yellow]提示：[/]{warning}")
     rows = sucai_rows(notice, sucai)
     if as_json:
-        click.echo(json.dumps({"notice": notice.id, "entries": rows,
+        click.echo(json.dumps({"notice": notice.id, "entries": rows, "warnings": sucai.warnings,
                                "areas": [{"index": a.index, "title": a.title,
                                           "entries": [e.id for e in sucai.in_area(a.index)]} for a in notice.areas]},
                               ensure_ascii=False, indent=2))
@@ -45,7 +47,8 @@ def sort_command(bench: Workbench, files: tuple[str, ...], notice_ref: str, as_j
     for entry in sucai.entries:
         area = f"（{int_to_cn(entry.area)}）{notice.areas[entry.area - 1].short}" if entry.is_problem and entry.area else "—"
         confidence = f"{entry.confidence:.0%}" + (" [yellow]需核对[/]" if entry.flagged else "") if entry.is_problem else ""
-        table.add_row(entry.id, entry.kind_label, entry.text, entry.source, str(entry.count), area, confidence)
+        text = entry.text + (f" [yellow]〔{entry.recurs}〕[/]" if entry.recurs else "")
+        table.add_row(entry.id, entry.kind_label, text, entry.source, str(entry.count), area, confidence)
     console.print(table)
     thin = [a for a in notice.areas if len(sucai.in_area(a.index)) < 2]
     if thin:

@@ -97,12 +97,15 @@ class Workbench:
     def load_sucai(self, paths) -> "Sucai":
         """Every file's entries in one list, near-duplicates across files merged."""
         from .sucai import Sucai
+        from .sucai.carryover import mark_recurrences, offer_open_items
         from .sucai.importers import read_sucai
 
         sucai = Sucai()
         for path in paths:
             sucai.extend(read_sucai(path, max_bytes=self.settings.max_ingest_bytes))
         sucai.merge_duplicates()
+        offer_open_items(sucai)
+        mark_recurrences(sucai)
         if not sucai.entries:
             raise InputError("素材文件中没有可用的内容", hint="每行写一条，或用带“意见建议内容”“问题”等表头的表格")
         return sucai

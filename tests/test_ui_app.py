@@ -636,3 +636,30 @@ def test_check_compares_with_the_other_materials_on_this_machine(services):
     services.editing.check(fresh["owner"], fresh["session"])
     fresh_report = services.store.get(fresh["owner"], fresh["session"]).meta["report"]
     assert not [f for f in fresh_report["findings"] if f["rule"] == "similarity" and f.get("line")]
+
+
+def test_the_ledger_from_the_export_tab(bench, tmp_path):
+    from openpyxl import load_workbook
+
+    services = make_services(bench, tmp_path, FakeModel(default=sucai_writer))
+    state = new_state(services)
+    owner, sid = state["owner"], state["session"]
+    assert "还没有写各方面的问题" in services.editing.export_ledger(owner, sid).reply
+    services.sucai.add_text(owner, sid, "\n".join(text for text, _, _ in OPINIONS[:3]))
+    say(services, state, "起草全文")
+    say(services, state, "采用")
+    found = meta(services, state)["map"]
+    reply = services.editing.export_ledger(owner, sid).reply
+    path = meta(services, state)["export"]
+    assert path.endswith("整改清单.xlsx") and "江川市市场监督管理局" in path and "推断" not in reply
+    assert f"{len(found['problems'])} 个问题" in reply
+    sheet = load_workbook(path).active
+    assert [cell.value for cell in sheet[2]][:3] == ["序号", "方面", "问题"]
+    assert sheet.max_row - 2 == len(found["problems"])
+    assert sheet["B3"].value.startswith("带头严守政治纪律")  # the notice's area title
+    services.editing.save_section(owner, sid, "measures", "（一）改进调研作风。每季度到基层调研不少于2次。")
+    reply = services.editing.export_ledger(owner, sid).reply  # edited since the draft: read from the text
+    assert "推断" in reply and load_workbook(meta(services, state)["export"]).active["E3"].value.startswith("改进调研作风")
+
+    app = build_app(services.workbench, None, services=services)
+    assert _layout_of(app).export_ledger.elem_id == "jianshi-export-ledger"

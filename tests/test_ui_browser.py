@@ -1,5 +1,6 @@
 """Slow: a real browser (Debian's chromium, driven by playwright) against `jianshi ui` on the embedded
-0.5B model: pick the 2024 notice, ask for area 1, accept it, check, export a .docx and open it.
+0.5B model: pick the 2024 notice, ask for area 1, accept it, check, export a .docx and open it; from 素材, draft
+the whole material, export it and its 整改清单 (.xlsx) and open both.
 
 Never downloads a browser: playwright is pointed at /usr/bin/chromium.
 """
@@ -256,4 +257,20 @@ def test_sucai_to_a_whole_material_in_a_real_browser(server, browser, tmp_path):
     saved, text = export_anyway(page, tmp_path)
     assert saved.suffix == ".docx" and "江川市审计局" in saved.name
     assert "存在的主要问题" in text and "产生问题的原因剖析" in text and BANK_MARK in text
+
+    page.locator("#jianshi-export-ledger").click()  # the 整改清单, one row per problem of the map
+    expect(page.locator("#jianshi-chat")).to_contain_text("已生成整改清单", timeout=60_000)
+    link = page.locator("#jianshi-export-file a").first
+    expect(link).to_have_attribute("download", re.compile(r"整改清单\.xlsx$"), timeout=60_000)
+    with page.expect_download() as download:
+        link.click()
+    ledger = tmp_path / download.value.suggested_filename
+    download.value.save_as(ledger)
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(ledger).active
+    assert sheet["A1"].value.endswith("整改清单") and "江川市审计局" in sheet["A1"].value
+    assert [cell.value for cell in sheet[2]] == ["序号", "方面", "问题", "原因", "整改措施", "责任领导", "责任部门",
+                                                 "完成时限", "状态", "进展"]
+    assert sheet.max_row > 2 and any("先定后报" in str(sheet.cell(r, 3).value) for r in range(3, sheet.max_row + 1))
     print(f"\n起草全文用时 {drafting:.0f} 秒")

@@ -111,6 +111,7 @@ def build_app(workbench, ops_factory: Callable[[], object], *, store: SessionSto
                                   (ui.check, say(editing.check), []), (ui.save_fulltext, editing.save_fulltext, [ui.fulltext]),
                                   (ui.export_docx, say(lambda o, s, f: editing.export(o, s, "docx", f)), [ui.export_force]),
                                   (ui.export_md, say(lambda o, s, f: editing.export(o, s, "md", f)), [ui.export_force]),
+                                  (ui.export_ledger, say(editing.export_ledger), []),
                                   (ui.parse_notice, say(lambda o, s, t: editing.choose_notice(o, s, text=t)), [ui.notice_text]),
                                   (ui.restore, lambda o, s, v: v and store.restore(o, s, int(v)), [ui.versions])):
             event = button.click(**act(fn, extra)).then(refresh, [ui.state], everything, **private)

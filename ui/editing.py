@@ -189,6 +189,27 @@ class Editing:
         return Outcome(f"已导出{'Markdown' if fmt == 'md' else ' Word '}文件“{path.name}”，请在右侧“导出”中下载。{note}")
 
 
+    def export_ledger(self, owner: str, session_id: str) -> Outcome:
+        """The material's 整改清单 as .xlsx, one row per problem: from the last whole draft's map while the
+        draft still holds it, else read from the text; owners and deadlines only from the profile's facts."""
+        from assistant.ledger import export_ledger
+        from assistant.ledger.loading import ledger_from_session
+
+        session = self.store.get(owner, session_id)
+        if not any(material.area_of(key) and text.strip() for key, text in session.sections.items()):
+            return Outcome("材料中还没有写各方面的问题，整改清单要按问题逐条列出：请先写好问题和整改措施。")
+        _, _, facts = self.profile(session)
+        ledger = ledger_from_session(session.sections, self.notice(session), session.meta.get("map"),
+                                     facts_text=facts.text())
+        folder = self.exports_dir / hashlib.sha256(owner.encode()).hexdigest()[:16] / session_id
+        folder.mkdir(parents=True, exist_ok=True)
+        path = export_ledger(ledger, folder / f"{re.sub(r'[.]', '_', safe_name(ledger.title, default='整改清单'))}.xlsx")
+        self.store.update(owner, session_id, export=str(path))
+        notes = "".join(f"\n提示：{note}" for note in ledger.notes)
+        return Outcome(f"已生成整改清单“{path.name}”（{len(ledger.rows)} 个问题，待补 {ledger.pending_cells} 处："
+                       f"责任领导、责任部门、完成时限请按实际填写），请在右侧“导出”中下载。{notes}")
+
+
 def top_blockers(report: dict, limit: int = 5) -> list[str]:
     """The first blocker findings of a report dict, one “· message” line each, for a chat reply."""
     return [f"· {f['message']}" for f in report["findings"] if f["severity"] == Severity.BLOCKER.value][:limit]

@@ -166,6 +166,7 @@ def _export_tab(ui) -> None:
         with gr.Row():
             ui.export_docx = gr.Button("导出 Word（.docx）", variant="primary", elem_id="jianshi-export-docx")
             ui.export_md = gr.Button("导出 Markdown（.md）")
+            ui.export_ledger = gr.Button("整改清单（.xlsx）", elem_id="jianshi-export-ledger")
         ui.export_force = gr.Checkbox(label="有“必须修改”的问题时仍然导出（作为草稿）", value=False,
                                       elem_id="jianshi-export-force")
         ui.export_file = gr.File(label="下载", interactive=False, elem_id="jianshi-export-file")

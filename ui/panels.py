@@ -130,7 +130,7 @@ def sucai_rows(sucai, notice) -> list[list]:
     for e in sucai.entries:
         source = e.source + (f"（针对{e.target}）" if e.target else "")
         placed = e.is_problem and e.area is not None
-        rows.append([e.id, e.kind_label, e.text, source, e.count,
+        rows.append([e.id, e.kind_label, e.text + (f"〔{e.recurs}〕" if e.recurs else ""), source, e.count,
                      area_name(notice, e.area) if placed else ("未归类" if e.is_problem else "—"),
                      f"{round(e.confidence * 100)}%" if placed else "", "✔" if placed and e.flagged else ""])
     return rows

@@ -15,6 +15,7 @@ from assistant.errors import InputError
 from assistant.notices import NoticeSpec
 from assistant.numbering import int_to_cn
 from assistant.sucai import KIND_LABELS, Sucai
+from assistant.sucai.carryover import mark_recurrences, offer_open_items
 
 from .actions import Outcome
 from .sessions import Session, SessionStore
@@ -88,13 +89,18 @@ class SucaiDesk:
                 entry.area, entry.confidence, entry.flagged = None, 0.0, False
             sucai.extend(Sucai(fresh))
             folded = sucai.merge_duplicates()
+            offered = offer_open_items(sucai)
+            mark_recurrences(sucai)
             note = self._sort(owner, session, sucai)
             self._save(owner, session_id, sucai)
             lines.append(f"已加入素材 {len(fresh)} 条" + (f"，其中 {folded} 条与已有的意思相近，已合并计次" if folded else "")
                          + f"；现共 {len(sucai)} 条。{note}")
+            lines += [f"提示：{sucai.warnings[-1]}"] if offered else []
         if repeated:
             lines.append(f"有 {repeated} 条与已有素材完全相同，没有重复加入。")
-        lines += [f"提示：{warning}" for warning in getattr(added, "warnings", [])[:5]]
+        notes = getattr(added, "warnings", [])
+        lines += [f"提示：{warning}" for warning in notes[:5]]
+        lines += [f"另有 {len(notes) - 5} 条提示：{'；'.join(notes[5:])}"] if len(notes) > 5 else []
         lines += [f"未能加入：{error}" for error in errors]
         if errors:
             lines.append("这个文件没有加入任何内容，已有的素材不受影响。" if len(errors) == 1 else

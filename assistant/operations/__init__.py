@@ -18,6 +18,7 @@ from ..rubric import run_rubric
 from .areas import BankProblems, ExampleSuggester
 from .base import CitationBook, ModelStep, OperationResult
 from ..sucai import Sucai
+from ..sucai.carryover import mark_recurrences
 from ..sucai.sorting import AreaSorter
 from .catalog import Catalog, Facts
 from .causes import CauseAnalyst
@@ -81,6 +82,7 @@ class Operations:
             from ..sucai.importers import sucai_from_facts
 
             sucai = sucai_from_facts(facts.lines)
+        mark_recurrences(sucai)
         self.sorter.sort(notice, sucai, only_unplaced=True, tie_breaker=self.choose_area)
         lines = list(dict.fromkeys([*facts.lines, *sucai.fact_lines()]))
         return sucai, Facts(lines)

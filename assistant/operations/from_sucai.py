@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..notices import NoticeSpec
 from ..numbering import int_to_cn
+from ..sucai.carryover import recurrence_sentence
 from ..sucai.model import Entry, Sucai, bigrams
 from .areas import VOICE, area_heading, bank_suggestion, repair_item, validate_item
 from .base import CitationBook, OperationResult
@@ -174,7 +175,8 @@ class SucaiDrafter:
             result.warnings.append(f"{where}中未见于素材的内容已改为待补：{'、'.join(outcome.replaced)}")
         if outcome.log.outcome in ("error", "fallback"):
             result.warnings.append(f"{where}模型生成未成功（{outcome.log.note}），已按素材原文拼成，请修改")
-        return outcome.text
+        again = recurrence_sentence(group)  # a problem on last year's ledger is said to recur
+        return outcome.text.rstrip() + again if again and again not in outcome.text else outcome.text
 
 
 def _overlap(fact: str, text: str) -> float:

@@ -3,6 +3,8 @@ section-by-section assembly of a complete draft that ends with a rubric check.""
 
 from __future__ import annotations
 
+import re
+
 from ..document import ROLE_LABELS, PartRole, parse
 from ..errors import InputError
 from ..material import strip_heading
@@ -156,13 +158,18 @@ def rectification_from_ledger(ledger: list, facts: Facts, kind: str) -> str:
 
 
 def _ledger_clause(entry) -> str:
+    """A ledger item as the part names it: the problem, its measure, its state; an open one also how far it
+    has got and why it is not done (the ledger's 进展), or a slot for that."""
     clause = entry.text.rstrip("。；;")
     if entry.measure:
         clause += f"，{entry.measure.rstrip('。；;')}"
     status = entry.status.strip()
-    if entry.is_open and not status:
-        status = "〔待补：进展和未完成的原因〕"
-    return f"{clause}（{status}）" if status else clause
+    if not entry.is_open:
+        return f"{clause}（{status}）" if status else clause
+    progress = entry.progress.strip().rstrip("。；;")
+    if not progress and not re.search(r"[，,；;]", status):  # "未完成，需省级系统对接" already says why
+        progress = "〔待补：进展和未完成的原因〕"
+    return f"{clause}（{status or '未完成'}）" + (f"，进展：{progress}" if progress else "")
 
 
 def case_from_entries(cases: list, problems: list[dict], kind: str) -> str:

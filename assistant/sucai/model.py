@@ -35,6 +35,10 @@ class Entry:
     count: int = 1  # how many times it was raised, after near-duplicates were merged
     status: str = ""  # ledger entries: 已完成 / 未完成 / 持续推进 …
     measure: str = ""  # ledger entries: last year's measure
+    owner: str = ""  # ledger entries: 责任领导、责任部门 as the ledger names them
+    progress: str = ""  # ledger entries: 进展, and why an item is still open
+    detail: str = ""  # ledger entries: the sheet's other columns, as "方面：…；原因：…；备注：…"
+    recurs: str = ""  # a problem also on last year's ledger: 上年度未完成整改 / 上年度已整改、又反复出现
     area: int | None = None  # 1-based notice area, once sorted
     confidence: float = 0.0
     flagged: bool = False  # sorted with low confidence: the drafter should look
@@ -69,6 +73,8 @@ class Entry:
             parts.append(self.channel)
         if self.count > 1:
             parts.append(f"{self.count}人次提出")
+        if self.recurs:
+            parts.append(self.recurs)
         return "，".join(parts)
 
     def to_dict(self) -> dict:
@@ -103,8 +109,8 @@ class Sucai:
 
     def texts(self) -> list[str]:
         """Every entry's text: the sources the fact guard accepts figures and names from."""
-        return [text for entry in self.entries for text in (entry.text, entry.measure, entry.status, *entry.merged)
-                if text]
+        return [text for entry in self.entries
+                for text in (entry.text, entry.measure, entry.status, entry.owner, entry.progress, *entry.merged) if text]
 
     def fact_lines(self) -> list[str]:
         return [entry.text for entry in self.of_kind("fact")]
@@ -137,6 +143,7 @@ class Sucai:
                 continue
             twin.count += entry.count
             twin.merged.append(entry.text)
+            twin.recurs = twin.recurs or entry.recurs
             if entry.source and entry.source not in twin.source:
                 twin.source = "、".join(filter(None, [twin.source, entry.source]))
             folded += 1
@@ -157,6 +164,7 @@ class Sucai:
             return
         keep.count += other.count
         keep.merged += [other.text, *other.merged]
+        keep.recurs = keep.recurs or other.recurs
         self.drop(other_id)
 
     def to_list(self) -> list[dict]:

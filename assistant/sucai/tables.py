@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .kinds import classify, kind_for_title, kind_for_value, status_of
+from .ledger_table import add_ledger_rows, is_ledger_header
 from .model import Sucai
 
 HEADER_ROWS = 10  # the header row is looked for among this many first rows
@@ -127,6 +128,8 @@ def add_table(sucai: Sucai, rows: list[Row], *, where: str, names: tuple[str, ..
     if found is None:
         raise NoContentColumn(headers_seen(rows))
     start, columns = found
+    if is_ledger_header(rows[start].cells):
+        return add_ledger_rows(sucai, rows[start + 1:], rows[start].cells, where=where)
     titles = [next(cell for cell in row.cells if cell) for row in rows[:start] if len(set(row.cells) - {""}) == 1]
     kind = next(filter(None, map(kind_for_title, [*titles, *names])), None)
     if kind is None and {"measure", "status"} <= columns.roles.keys():
