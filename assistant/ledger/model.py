@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 PENDING = "待补"
 COLUMNS = ("序号", "方面", "问题", "原因", "整改措施", "责任领导", "责任部门", "完成时限", "状态", "进展")
 FIELDS = ("number", "area", "problem", "cause", "measure", "leader", "department", "deadline", "status", "progress")
-MUST_FILL = ("leader", "department", "deadline")  # shown as 待补 when empty
+MUST_FILL = ("measure", "leader", "department", "deadline")  # shown as 待补 when empty: a problem no measure answers yet too
 NEW_STATUS = "未完成"  # a fresh ledger: nothing is done yet
 
 
