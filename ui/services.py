@@ -77,6 +77,11 @@ class Services:
         return cls(workbench, store, editing, drafting, ChatHandler(drafting=drafting, store=store), uploads, operations,
                    desk)
 
+    def close(self) -> None:
+        """Stop what the model holds (the embedded model's server), if it was ever started."""
+        if self.operations.built():  # type: ignore[attr-defined]
+            self.operations().step.model.close()
+
     def warm_up(self) -> None:
         """Build the bundled index and start the model in the background, so the first request is quick."""
         def run() -> None:
