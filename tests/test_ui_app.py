@@ -374,7 +374,7 @@ class LocalModel(FakeModel):
     def reply(self, messages):
         self.busy += 1
         self.overlaps += self.busy > 1
-        time.sleep(0.05)
+        time.sleep(0.3)  # long enough for the waiting requests to show that they wait
         self.busy -= 1
         return scripted_writer(messages)
 
@@ -385,6 +385,9 @@ def test_requests_for_a_local_model_queue_instead_of_colliding(bench, tmp_path):
     model = LocalModel()
     services = make_services(bench, tmp_path, model)
     states = [new_state(services, owner=f"browser-{n}") for n in range(3)]
+    for state in states:  # an entry of the drafter's own, so drafting the area calls the model
+        services.sucai.add_text(state["owner"], state["session"], OPINIONS[0][0])
+        services.sucai.move(state["owner"], state["session"], "s01", 1)
     frames = {}
 
     def ask(state):
