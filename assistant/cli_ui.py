@@ -50,7 +50,9 @@ def offline_gradio(home: Path) -> None:
 
 
 def browser_secret(home: Path) -> str:
-    """The key that encrypts each browser's owner token: kept in the data directory so a restart keeps it."""
+    """What Gradio's browser storage was encrypted with by older versions. Not a secret (Gradio sends it to
+    the page); kept only so the owner token an older version stored can be read once and adopted. Owners
+    are now signed cookies keyed with `owner-key` (ui/owner.py), which never leaves the data directory."""
     path = home / "ui-secret"
     if not path.exists():
         home.mkdir(parents=True, exist_ok=True)
@@ -114,8 +116,10 @@ def ui(bench: Workbench, host: str, port: int, no_auth: bool, model_size: str | 
     offline_gradio(settings.home)
 
     from ui.app import build_app, launch_options
+    from ui.owner import OwnerKey
 
-    app = build_app(bench, lambda: bench.operations(), secret=browser_secret(settings.home))
+    app = build_app(bench, lambda: bench.operations(), secret=browser_secret(settings.home),
+                    key=OwnerKey.from_file(settings.home / "owner-key"))
     shown = f"[{host}]" if ":" in host else host
     console = _console()
     console.print(f"[green]检视网页界面已启动：[/]http://{shown}:{port}  （按 Ctrl+C 停止）")
@@ -128,7 +132,7 @@ def ui(bench: Workbench, host: str, port: int, no_auth: bool, model_size: str | 
             app.services.warm_up()
             app.queue(default_concurrency_limit=4).launch(
                 server_name=host, server_port=port, auth=auth, auth_message="请输入访问密码（用户名可任意填写）",
-                quiet=True, inbrowser=False, **launch_options(settings))
+                quiet=True, inbrowser=False, **launch_options(settings, app))
     finally:
         app.services.close()
         console.print("检视网页界面已停止。")

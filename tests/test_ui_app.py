@@ -254,7 +254,7 @@ def served(services, monkeypatch):
     app = build_app(services.workbench, None, services=services)
     port = free_port()
     app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
-                       **launch_options(services.workbench.settings))
+                       **launch_options(services.workbench.settings, app))
     yield f"http://127.0.0.1:{port}/", outbound
     app.close()
 
