@@ -58,8 +58,9 @@ class OpenAICompatModel(ChatModel):
         pieces: list[str] = []
         chunks = 0
         usage: dict = {}
+        stream = chat.stream(payload)
         try:
-            for chunk in chat.stream(payload):
+            for chunk in stream:
                 text = chunk.content if isinstance(chunk.content, str) else ""
                 if text:
                     chunks += 1
@@ -71,6 +72,7 @@ class OpenAICompatModel(ChatModel):
                 if getattr(chunk, "usage_metadata", None):
                     usage = chunk.usage_metadata
         except Cancelled:  # raised by on_token when the drafter pressed 停止: not a model failure
+            stream.close()  # drops the connection, so the server stops generating too
             raise
         except Exception as exc:  # mapped to Chinese messages; the draft is never touched here
             raise map_error(exc, self.label) from exc
