@@ -34,7 +34,7 @@ def draft_all(ops, notice):
     return ops.draft_all(notice, org="江川市市场监督管理局", kind="banzi", facts=FACTS)
 
 
-def test_a_stop_ends_draft_all_with_no_further_model_call_and_no_error_logged(make_ops, notice_2024):
+def test_a_stop_ends_draft_all_with_no_further_model_call_and_no_error_logged(make_ops, notice_2024):  # noqa: F811
     unstopped, _ = make_ops(CountingModel())
     draft_all(unstopped.stoppable(StopSwitch()), notice_2024)
     whole = unstopped.step.model.calls
@@ -51,7 +51,7 @@ def test_a_stop_ends_draft_all_with_no_further_model_call_and_no_error_logged(ma
     assert len(outcomes) == 1 and not {"error", "fallback"} & set(outcomes)  # the 1st call only; the stop is no error
 
 
-def test_without_a_stop_the_controlled_operations_write_as_before(make_ops, notice_2024):
+def test_without_a_stop_the_controlled_operations_write_as_before(make_ops, notice_2024):  # noqa: F811
     ops, _ = make_ops(CountingModel())
     plain, _ = make_ops(CountingModel())
     assert draft_all(ops.stoppable(StopSwitch()), notice_2024).text == draft_all(plain, notice_2024).text

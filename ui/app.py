@@ -17,7 +17,8 @@ from assistant import material
 
 from . import panels
 from .layout import CSS, SEVERITIES, build_layout
-from .owner import OwnerKey, OwnerMiddleware, forget_uploads  # noqa: F401  (forget_uploads kept importable here)
+from .owner import OwnerKey, forget_uploads  # noqa: F401  (forget_uploads kept importable here)
+from .owner_middleware import OwnerMiddleware
 from .services import Services
 from .sessions import SessionStore
 
