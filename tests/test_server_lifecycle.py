@@ -94,6 +94,22 @@ def test_the_server_started_from_a_short_lived_thread_outlives_that_thread(tmp_p
         server.stop()
 
 
+def test_two_servers_of_one_app_do_not_stop_each_other(tmp_path):
+    records = ServerRecords(tmp_path / "run")
+    first = EmbeddedServer(tmp_path / "a.gguf", records=records, command=stub_command, start_timeout=30)
+    second = EmbeddedServer(tmp_path / "b.gguf", records=records, command=stub_command, start_timeout=30)
+    try:
+        first.start()
+        second.start()
+        assert first.process.poll() is None and second.process.poll() is None
+        assert len(list((tmp_path / "run").glob("*.json"))) == 2
+        first.stop()
+        assert second.process.poll() is None and len(list((tmp_path / "run").glob("*.json"))) == 1
+    finally:
+        first.stop()
+        second.stop()
+
+
 def test_a_server_left_by_an_earlier_app_is_stopped_at_the_next_start(tmp_path):
     run = tmp_path / "run"
     run.mkdir()
@@ -106,7 +122,7 @@ def test_a_server_left_by_an_earlier_app_is_stopped_at_the_next_start(tmp_path):
          "command": command_line(left.pid)}), encoding="utf-8")
     # A record whose pid now belongs to another program: that program is left alone.
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    (run / "model-server-1.json").write_text(json.dumps(
+    (run / "model-server-1-2.json").write_text(json.dumps(
         {"app": ended_app.pid, "pid": other.pid, "port": 0, "command": ["llama_cpp.server", "--port", "1"]}),
         encoding="utf-8")
     server = EmbeddedServer(tmp_path / "model.gguf", records=ServerRecords(run), command=stub_command, start_timeout=30)
@@ -139,11 +155,12 @@ def test_sigterm_to_jianshi_ui_stops_the_real_model_server(tmp_path):
     app = subprocess.Popen([sys.executable, "-c", "from assistant.cli import main; main()", "ui", "--model-size", "0.5b", "--port", str(port)],
                            env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        record = home / "run" / f"model-server-{app.pid}.json"
         deadline = time.monotonic() + 300
-        while not record.exists() and time.monotonic() < deadline and app.poll() is None:
+        while not (found := list((home / "run").glob(f"model-server-{app.pid}-*.json"))) \
+                and time.monotonic() < deadline and app.poll() is None:
             time.sleep(0.5)
-        assert record.exists(), app.stdout.read() if app.poll() is not None else "no model server was started"
+        assert found, app.stdout.read() if app.poll() is not None else "no model server was started"
+        record = found[0]
         server_pid = json.loads(record.read_text())["pid"]
         assert "llama_cpp.server" in command_line(server_pid)
         app.send_signal(signal.SIGTERM)

@@ -53,6 +53,7 @@ class EmbeddedServer:
         self.start_timeout = start_timeout
         self.records = records  # where running servers are recorded, so a leftover is found at the next start
         self.command = command
+        self._record: Path | None = None
         self.port: int | None = None
         self.process: subprocess.Popen | None = None
         self._starting = threading.Lock()
@@ -88,7 +89,7 @@ class EmbeddedServer:
             if log is not subprocess.DEVNULL:
                 log.close()  # the child holds its own copy
         if self.records is not None:
-            self.records.add(self.process, command, self.port)
+            self._record = self.records.add(self.process, command, self.port)
         atexit.register(self.stop)
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
@@ -115,8 +116,9 @@ class EmbeddedServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
-        if self.process is not None and self.records is not None:
-            self.records.remove()
+        if self.records is not None:
+            self.records.remove(self._record)
+            self._record = None
         self.process = None
 
 

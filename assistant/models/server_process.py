@@ -4,8 +4,8 @@ a server left behind by an app that could not stop it is found and stopped at th
 - On Linux the server is asked (PR_SET_PDEATHSIG) for SIGTERM when its parent ends, even by SIGKILL or a crash.
   The kernel ties that signal to the parent *thread*, so the server is started from a thread that lives exactly
   as long as the server (it waits for it), never from a short-lived worker thread.
-- Each running server is recorded in the data directory (`run/model-server-<app pid>.json`: the app's pid, the
-  server's pid and its exact command line). At start, a record whose app is gone and whose process still runs
+- Each running server is recorded in the data directory (`run/model-server-<app pid>-<server pid>.json`: the
+  app's pid and command line, the server's pid and its exact command line). At start, a record whose app is gone and whose process still runs
   that same command line is a leftover: that process is stopped. A process that no longer matches (the pid was
   reused) is left alone; only the record goes.
 """
@@ -113,17 +113,19 @@ class ServerRecords:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
 
-    def _mine(self) -> Path:
-        return self.folder / f"model-server-{os.getpid()}.json"
-
-    def add(self, process: subprocess.Popen, command: list[str], port: int) -> None:
+    def add(self, process: subprocess.Popen, command: list[str], port: int) -> Path:
+        """Record a server this app started; returns the record, for `remove`."""
         self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"model-server-{os.getpid()}-{process.pid}.json"
         record = {"app": os.getpid(), "app_command": command_line(os.getpid()), "pid": process.pid, "port": port,
                   "command": command, "started": time.time()}
-        self._mine().write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        return path
 
-    def remove(self) -> None:
-        self._mine().unlink(missing_ok=True)
+    @staticmethod
+    def remove(path: Path | None) -> None:
+        if path is not None:
+            path.unlink(missing_ok=True)
 
     def stop_leftovers(self) -> list[int]:
         """Stop the servers whose app has ended; returns their pids."""
@@ -135,8 +137,8 @@ class ServerRecords:
             except (OSError, ValueError, KeyError, TypeError):
                 path.unlink(missing_ok=True)  # unreadable: nothing can be checked against it
                 continue
-            if app != os.getpid() and alive(app) and command_line(app) == record.get("app_command"):
-                continue  # another app running now: its server is in use
+            if app == os.getpid() or alive(app) and command_line(app) == record.get("app_command"):
+                continue  # this app's own servers, or another app's that is running now: in use
             if command_line(pid) == command:  # really the server that was recorded, not a reused pid
                 end(pid)
                 stopped.append(pid)
