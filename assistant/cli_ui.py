@@ -1,5 +1,9 @@
 """`jianshi ui`: the web chat, on this machine only (127.0.0.1) unless --host says otherwise.
 
+The app ends the same way whatever ends it: Ctrl+C (SIGINT), SIGTERM (a service manager, `kill`) and SIGHUP
+(the terminal closed) all stop the embedded model's server before the process exits; a crash is covered by
+the server's parent-death signal (assistant/models/server_process.py).
+
 Listening on another address asks for a password (JIANSHI_UI_PASSWORD, or typed at start) unless
 --no-auth is given. Gradio is kept offline: no analytics, no version check, no share tunnel, and its upload
 cache sits in the data directory rather than the shared /tmp.
@@ -10,7 +14,11 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+import signal
 import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -42,7 +50,9 @@ def offline_gradio(home: Path) -> None:
 
 
 def browser_secret(home: Path) -> str:
-    """The key that encrypts each browser's owner token: kept in the data directory so a restart keeps it."""
+    """What Gradio's browser storage was encrypted with by older versions. Not a secret (Gradio sends it to
+    the page); kept only so the owner token an older version stored can be read once and adopted. Owners
+    are now signed cookies keyed with `owner-key` (ui/owner.py), which never leaves the data directory."""
     path = home / "ui-secret"
     if not path.exists():
         home.mkdir(parents=True, exist_ok=True)
@@ -60,6 +70,26 @@ def port_free(host: str, port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+@contextmanager
+def ending_on_signals(close: Callable[[], None]) -> Iterator[None]:
+    """SIGTERM and SIGHUP end the app as Ctrl+C does: the model server is stopped at once, then the web server
+    is closed by the KeyboardInterrupt Gradio already handles. The previous handlers come back afterwards."""
+    def handler(signum, _frame):
+        signal.signal(signum, signal.SIG_DFL)  # a second signal ends the process outright
+        close()
+        raise KeyboardInterrupt
+
+    wanted = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    if threading.current_thread() is not threading.main_thread():
+        wanted = []  # handlers can only be set from the main thread
+    previous = {signum: signal.signal(signum, handler) for signum in wanted}
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
 
 
 @main.command(context_settings=CONTEXT)
@@ -86,9 +116,10 @@ def ui(bench: Workbench, host: str, port: int, no_auth: bool, model_size: str | 
     offline_gradio(settings.home)
 
     from ui.app import build_app, launch_options
+    from ui.owner import OwnerKey
 
-    app = build_app(bench, lambda: bench.operations(), secret=browser_secret(settings.home))
-    app.services.warm_up()
+    app = build_app(bench, lambda: bench.operations(), secret=browser_secret(settings.home),
+                    key=OwnerKey.from_file(settings.home / "owner-key"))
     shown = f"[{host}]" if ":" in host else host
     console = _console()
     console.print(f"[green]检视网页界面已启动：[/]http://{shown}:{port}  （按 Ctrl+C 停止）")
@@ -96,6 +127,12 @@ def ui(bench: Workbench, host: str, port: int, no_auth: bool, model_size: str | 
         console.print("[yellow]已对其他电脑开放，登录时用户名可任意填写，密码为刚才设置的密码。[/]")
     elif not is_loopback(host):
         console.print("[bold red]注意：界面已对其他电脑开放且没有密码，材料可能被他人看到。[/]")
-    app.queue(default_concurrency_limit=4).launch(
-        server_name=host, server_port=port, auth=auth, auth_message="请输入访问密码（用户名可任意填写）",
-        quiet=True, inbrowser=False, **launch_options(settings))
+    try:
+        with ending_on_signals(app.services.close):
+            app.services.warm_up()
+            app.queue(default_concurrency_limit=4).launch(
+                server_name=host, server_port=port, auth=auth, auth_message="请输入访问密码（用户名可任意填写）",
+                quiet=True, inbrowser=False, **launch_options(settings, app))
+    finally:
+        app.services.close()
+        console.print("检视网页界面已停止。")

@@ -24,3 +24,12 @@ class InputError(JianshiError):
 
 class NoticeError(JianshiError):
     """The notice id is unknown or a pasted notice yields no areas."""
+
+
+class Cancelled(Exception):
+    """The drafter stopped the request (停止). Not a failure: deliberately outside the JianshiError and ModelError
+    families, so no fallback path catches it, no later step calls the model and nothing is logged as an error;
+    it ends the whole operation and the draft stays as it was."""
+
+    def __init__(self) -> None:
+        super().__init__("已停止生成")

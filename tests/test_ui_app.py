@@ -271,7 +271,7 @@ def served(services, monkeypatch):
     app = build_app(services.workbench, None, services=services)
     port = free_port()
     app.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
-                       **launch_options(services.workbench.settings))
+                       **launch_options(services.workbench.settings, app))
     yield f"http://127.0.0.1:{port}/", outbound
     app.close()
 
@@ -391,7 +391,7 @@ class LocalModel(FakeModel):
     def reply(self, messages):
         self.busy += 1
         self.overlaps += self.busy > 1
-        time.sleep(0.05)
+        time.sleep(0.3)  # long enough for the waiting requests to show that they wait
         self.busy -= 1
         return scripted_writer(messages)
 
@@ -402,6 +402,9 @@ def test_requests_for_a_local_model_queue_instead_of_colliding(bench, tmp_path):
     model = LocalModel()
     services = make_services(bench, tmp_path, model)
     states = [new_state(services, owner=f"browser-{n}") for n in range(3)]
+    for state in states:  # an entry of the drafter's own, so drafting the area calls the model
+        services.sucai.add_text(state["owner"], state["session"], OPINIONS[0][0])
+        services.sucai.move(state["owner"], state["session"], "s01", 1)
     frames = {}
 
     def ask(state):

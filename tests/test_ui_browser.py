@@ -85,7 +85,7 @@ def server(tmp_path_factory):
         running[0] = start_ui(home, port)
 
     try:
-        yield f"http://127.0.0.1:{port}/", restart
+        yield f"http://127.0.0.1:{port}/", restart, home
     finally:
         stop(running[0])
 
@@ -119,7 +119,7 @@ def export_anyway(page, tmp_path):
 def test_draft_accept_check_and_export_in_a_real_browser(server, browser, tmp_path):
     from playwright.sync_api import expect
 
-    url, restart = server
+    url, restart, _ = server
     page = browser.new_context(viewport={"width": 1360, "height": 900}, accept_downloads=True).new_page()
     outside = []
     page.on("request", lambda request: outside.append(request.url) if "127.0.0.1" not in request.url else None)
@@ -194,6 +194,16 @@ def opinions_xlsx(path: Path) -> Path:
     return path
 
 
+def model_calls(home: Path, where: str = "1") -> int:
+    """The model calls the app has logged (logs.db in its data directory)."""
+    import sqlite3
+
+    if not (home / "logs.db").exists():
+        return 0
+    with sqlite3.connect(home / "logs.db") as db:
+        return db.execute(f"SELECT COUNT(*) FROM calls WHERE {where}").fetchone()[0]
+
+
 def pick(page, dropdown: str, option) -> None:
     page.locator(f"{dropdown} input").click()
     page.get_by_role("option", name=option).click()
@@ -204,7 +214,7 @@ def test_sucai_to_a_whole_material_in_a_real_browser(server, browser, tmp_path):
     marked bank suggestions, accept and export."""
     from playwright.sync_api import expect
 
-    url, _ = server
+    url, _, home = server
     page = browser.new_context(viewport={"width": 1360, "height": 900}, accept_downloads=True).new_page()
     page.goto(url)
     expect(page.locator("#jianshi-chat")).to_be_visible(timeout=60_000)
@@ -234,6 +244,21 @@ def test_sucai_to_a_whole_material_in_a_real_browser(server, browser, tmp_path):
     expect(status).to_contain_text("移到（四）从严治党责任", timeout=30_000)
     expect(moved).to_contain_text("（四）从严治党责任", timeout=30_000)
     expect(moved).to_contain_text("100%")
+
+    # 停止 mid-draft stops the drafting: no model call after it, nothing logged as an error, no proposal.
+    errors_before = model_calls(home, "outcome = 'error'")
+    page.locator("#jianshi-message textarea").fill("起草全文")
+    page.locator("#jianshi-send").click()
+    expect(page.locator("#jianshi-chat")).to_contain_text("正在起草全文", timeout=60_000)
+    time.sleep(8)  # the model is writing the first items
+    page.locator("#jianshi-stop").click()
+    expect(page.locator("#jianshi-chat")).to_contain_text("已停止，材料没有改动。", timeout=30_000)
+    time.sleep(2)
+    calls_after_stop = model_calls(home)
+    time.sleep(15)
+    assert model_calls(home) == calls_after_stop, "the model was still called after 停止"
+    assert model_calls(home, "outcome = 'error'") == errors_before
+    expect(page.locator("#jianshi-proposal textarea")).to_have_value("")
 
     started = time.monotonic()
     page.locator("#jianshi-message textarea").fill("起草全文")

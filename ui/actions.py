@@ -5,12 +5,11 @@ undo and redo; a failed or stopped generation leaves the draft as it was."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.document import PartRole, parse
-from assistant.models.base import ModelError
+from assistant.errors import Cancelled
 from assistant.notices import NoticeSpec
 from assistant.numbering import int_to_cn
 from assistant.operations.from_sucai import BANK_MARK
@@ -28,13 +27,6 @@ NEED_NOTICE = ("请先在右侧“通知”中选择年度通知（如 2025 年�
                "请选“粘贴通知原文”，粘贴本单位收到的通知后点“识别通知中的方面”。")
 
 
-class Stopped(ModelError):
-    """The drafter pressed 停止: raised from the token callback so the model step ends at once."""
-
-    def __init__(self) -> None:
-        super().__init__("已停止生成")
-
-
 @dataclass
 class Outcome:
     reply: str
@@ -47,24 +39,46 @@ class Outcome:
 
 @dataclass
 class Run:
-    """What one request may use while it runs: streamed tokens, progress, and the stop signal."""
+    """What one request may use while it runs: streamed tokens, progress, and the stop signal. It is also the
+    operations' RunControl: 停止 raises Cancelled at the next model call, token or progress step, and the
+    embedded model's turn is taken at the first model call (a request that calls no model never waits)."""
 
     on_token: Callable[[str], None] | None = None
     progress: Callable[[str, int, int], None] | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
-    ops: object = None  # the operations over this browser's view of the knowledge base
+    ops: object = None  # the operations over this browser's view of the knowledge base, stoppable by this run
+    turn: object = None  # the embedded model server's lock (one completion at a time), None for a remote model
+    holding: bool = False
+
+    def check(self) -> None:
+        if self.cancel.is_set():
+            raise Cancelled()
 
     def token(self, piece: str) -> None:
-        if self.cancel.is_set():
-            raise Stopped()
+        self.check()
         if self.on_token:
             self.on_token(piece)
 
     def step(self, label: str, done: int, total: int) -> None:
-        if self.cancel.is_set():
-            raise Stopped()
+        self.check()
         if self.progress:
             self.progress(label, done, total)
+
+    def before_model(self) -> None:
+        """Wait for the model's turn, saying so and stoppable while waiting; the rest of the request holds it."""
+        self.check()
+        if self.turn is None or self.holding:
+            return
+        if not self.turn.acquire(blocking=False):
+            self.step("前面还有别的请求在生成，正在排队", 0, 1)
+            while not self.turn.acquire(timeout=0.2):
+                self.check()
+        self.holding = True
+
+    def release(self) -> None:
+        if self.holding:
+            self.holding = False
+            self.turn.release()
 
 
 class Drafting:
@@ -92,10 +106,13 @@ class Drafting:
         notice = self.editing.notice(session)
         if notice is None and intent.name in ("draft_area", "draft_all", "draft_opening"):
             return Outcome(NEED_NOTICE)
-        run.ops = self.operations_for(owner)
-        with self._turn(run, intent.name in MODEL_INTENTS):
-            session = self.store.get(owner, session_id)  # as it is now, after any wait in the queue
+        run.ops = self.operations_for(owner).stoppable(run)
+        server = getattr(run.ops.step.model, "server", None)
+        run.turn = getattr(server, "turn", None)
+        try:
             outcome = getattr(self, intent.name)(session, notice, run, **intent.args)
+        finally:
+            run.release()
         if outcome.meta:
             self.store.update(owner, session_id, **outcome.meta)
         if outcome.proposal is not None:
@@ -213,26 +230,9 @@ class Drafting:
             return Outcome("这次没有改成，原文保持不变。" + "；".join(result.warnings), warnings=result.warnings)
         return Outcome(revised, Proposal(f"修改后的第{int_to_cn(area)}个方面", {section: revised}), warnings=result.warnings)
 
-    @contextmanager
-    def _turn(self, run: Run, uses_model: bool) -> Iterator[None]:
-        """Wait for the embedded model's turn (its server answers one request at a time) saying so, and stoppable
-        while waiting; the whole operation then holds it. A remote server takes requests in parallel."""
-        server = getattr(run.ops.step.model, "server", None) if uses_model else None
-        turn = getattr(server, "turn", None)
-        if turn is not None and not turn.acquire(blocking=False):
-            run.step("前面还有别的请求在生成，正在排队", 0, 1)
-            while not turn.acquire(timeout=0.2):
-                self._stopped(run)
-        try:
-            yield
-        finally:
-            if turn is not None:
-                turn.release()
-
     @staticmethod
     def _stopped(run: Run) -> None:
-        if run.cancel.is_set():
-            raise Stopped()
+        run.check()
 
 
 def sucai_for(session: Session) -> Sucai | None:

@@ -1,20 +1,24 @@
 """The Gradio web chat: build_app(workbench, ops_factory) wires the page to the handlers. Nothing is built
 at import; the model starts on first use (or in the background once the page is served).
 
-Named API endpoints, for scripts and tests: /chat (a message in, the reply out; one material per client
-session) and /check (a material's text in, the findings out).
+Named API endpoints, for scripts and tests: /chat (a message in, the reply out; one material per client,
+known by its owner cookie) and /check (a material's text in, the findings out).
+
+Who owns a material is decided on the server (ui/owner.py): a signed HttpOnly cookie that the page cannot
+read. The browser's own storage keeps only which material was open last.
 """
 
-import secrets
 from collections.abc import Callable
-from pathlib import Path
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from assistant import material
 
 from . import panels
 from .layout import CSS, SEVERITIES, build_layout
+from .owner import OwnerKey, forget_uploads  # noqa: F401  (forget_uploads kept importable here)
+from .owner_middleware import OwnerMiddleware
 from .services import Services
 from .sessions import SessionStore
 
@@ -22,9 +26,11 @@ BROWSER_KEY = "jianshi-owner"
 
 
 def build_app(workbench, ops_factory: Callable[[], object], *, store: SessionStore | None = None,
-              secret: str | None = None, services: Services | None = None) -> gr.Blocks:
-    """`secret` encrypts the owner token kept in the browser; keep it stable so a restart keeps sessions."""
-    services = services or Services.build(workbench, ops_factory, store=store)
+              secret: str | None = None, key: OwnerKey | None = None, services: Services | None = None) -> gr.Blocks:
+    """`key` signs the owner cookies (OwnerKey.from_file in the data directory, so a restart keeps them; a key
+    for this process only when None). `secret` is not a secret: Gradio sends it to the page, which uses it to
+    read what older versions stored in the browser (their owner token, adopted once into the cookie's owner)."""
+    services = services or Services.build(workbench, ops_factory, store=store, key=key)
     store, editing, chat = services.store, services.editing, services.chat
     notice_choices = [(spec.label, spec.id) for spec in workbench.notices.all()]
     with gr.Blocks(title="检视 · 对照检查材料起草", analytics_enabled=False, fill_width=True) as app:
@@ -51,8 +57,9 @@ def build_app(workbench, ops_factory: Callable[[], object], *, store: SessionSto
         def reopen(state):
             return panels.view(services, ui, state)
 
-        def start(saved: dict):
-            owner = (saved or {}).get("owner") or secrets.token_hex(16)
+        def start(saved: dict, request: gr.Request):
+            owner = services.key.owner_of(request)
+            services.adopt((saved or {}).get("owner"), owner)  # an older version's token, kept in the browser
             mine = store.list(owner)
             wanted = (saved or {}).get("session")
             session_id = wanted if any(s.id == wanted for s in mine) else (mine[0].id if mine else store.create(owner).id)
@@ -62,7 +69,7 @@ def build_app(workbench, ops_factory: Callable[[], object], *, store: SessionSto
             session = store.get(owner, session_id)
             tab = "material" if session.meta.get("notice") else "notice"
             state = {"owner": owner, "session": session_id, "section": section}
-            return state, {"owner": owner, "session": session_id}, gr.Tabs(selected=tab)
+            return state, {"session": session_id}, gr.Tabs(selected=tab)
 
         opened = [ui.state, browser, ui.tabs]
         app.load(start, [browser], opened, **private).then(reopen, [ui.state], everything + typed, **private) \
@@ -168,8 +175,7 @@ def build_app(workbench, ops_factory: Callable[[], object], *, store: SessionSto
 
         # ---- knowledge base ---------------------------------------------------------------------------
         def upload(state, files):
-            report = services.uploads.add(state["owner"], [getattr(f, "name", f) for f in files or []])
-            return report.message(), None
+            return services.add_to_knowledge(state["owner"], [getattr(f, "name", f) for f in files or []]), None
 
         ui.upload.upload(upload, [ui.state, ui.upload], [ui.upload_status, ui.upload], **private) \
             .then(lambda s: panels.knowledge_view(services, ui, s), [ui.state], knowledge, **private)
@@ -181,9 +187,9 @@ def build_app(workbench, ops_factory: Callable[[], object], *, store: SessionSto
         desk = services.sucai
 
         def add_files(state, files):
-            paths = [getattr(f, "name", f) for f in files or []]
+            paths, refused = services.claim_uploads(state["owner"], [getattr(f, "name", f) for f in files or []])
             try:
-                return desk.add_files(state["owner"], state["session"], paths).reply, None
+                return desk.add_files(state["owner"], state["session"], paths).reply + refused, None
             finally:
                 forget_uploads(paths)  # the entries are kept, the uploaded copies are not
 
@@ -215,25 +221,11 @@ def build_app(workbench, ops_factory: Callable[[], object], *, store: SessionSto
     return app
 
 
-def forget_uploads(paths: list[str]) -> None:
-    """Delete Gradio's copies of uploaded 素材 files (only those in its upload folder) once they are read."""
-    from gradio.utils import get_upload_folder
-
-    folder = Path(get_upload_folder()).resolve()
-    for given in paths:
-        path = Path(given).resolve()
-        if folder in path.parents and path.is_file():
-            path.unlink(missing_ok=True)
-            try:
-                path.parent.rmdir()  # Gradio keeps each upload in a folder of its own
-            except OSError:
-                pass
-
-
 def _api(services: Services) -> None:
     def chat(message: str, request: gr.Request) -> str:
-        """Send one chat message; the reply comes back as text. Each client session works on its own material."""
-        owner = f"api:{request.session_hash}"
+        """Send one chat message; the reply comes back as text. Each client (its owner cookie, which
+        gradio_client keeps) works on its own material."""
+        owner = f"api:{services.key.owner_of(request)}"
         mine = services.store.list(owner)
         session_id = mine[0].id if mine else services.store.create(owner, "接口材料").id
         return services.chat.reply(message, {"owner": owner, "session": session_id, "section": None})
@@ -247,10 +239,13 @@ def _api(services: Services) -> None:
     gr.api(check, api_name="check")
 
 
-def launch_options(settings) -> dict:
-    """How to serve the page: offline (no share link, no server-side rendering), exports downloadable,
-    uploads capped at the knowledge base's file limit."""
+def launch_options(settings, app: gr.Blocks) -> dict:
+    """How to serve the page: offline (no share link, no server-side rendering), exports downloadable by
+    their owner only (served in place, not copied to Gradio's cache), uploads capped at the knowledge base's
+    file limit, every request through the owner middleware."""
     exports = settings.home / "exports"
     exports.mkdir(parents=True, exist_ok=True)
+    gr.set_static_paths([str(exports)])
     return {"css": CSS, "show_error": False, "share": False, "ssr_mode": False, "footer_links": [],
-            "allowed_paths": [str(exports)], "max_file_size": settings.max_ingest_bytes}
+            "allowed_paths": [str(exports)], "max_file_size": settings.max_ingest_bytes,
+            "app_kwargs": {"middleware": [Middleware(OwnerMiddleware, gate=app.services.gate)]}}

@@ -116,6 +116,18 @@ class Uploads:
                 counts[Path(path).name] = counts.get(Path(path).name, 0) + 1
         return sorted(counts.items())
 
+    def transfer(self, old_owner: str, new_owner: str) -> None:
+        """Move one owner's uploads to another, re-indexed under the new folder."""
+        old, new = owner_folder(self.root, old_owner), owner_folder(self.root, new_owner)
+        if not old.is_dir() or new.exists():
+            return
+        moved = [new / path.name for path in old.iterdir()]
+        gone = [str(path) for path in old.iterdir()]
+        shutil.move(str(old), str(new))
+        ingester = self.knowledge().ingester
+        ingester.ingest(gone)  # the old paths' passages are removed
+        ingester.ingest([str(path) for path in moved])
+
     def remove(self, owner: str, name: str) -> str:
         path = owner_folder(self.root, owner) / safe_name(name)
         if not path.exists() and name not in dict(self.list(owner)):

@@ -13,9 +13,9 @@ import threading
 import time
 from collections.abc import Iterator
 
-from assistant.errors import JianshiError
+from assistant.errors import Cancelled, JianshiError
 
-from .actions import MODEL_INTENTS, Drafting, Outcome, Run, Stopped
+from .actions import MODEL_INTENTS, Drafting, Outcome, Run
 from .routing import route
 from .sessions import SessionStore
 
@@ -106,7 +106,7 @@ class ChatHandler:
             outcome = self.drafting.run(owner, session_id, intent, run)
             if outcome.warnings:
                 outcome.reply += "\n\n注意：" + "；".join(outcome.warnings[:5])
-        except Stopped:
+        except Cancelled:  # 停止: not an error, nothing to log; the draft was not touched
             outcome = Outcome(STOPPED)
         except JianshiError as exc:
             outcome = Outcome(f"没有完成：{exc.message}。{exc.hint}材料没有改动。")

@@ -1,18 +1,22 @@
 """The web chat's collaborators, built from one Workbench: the session store under the data directory,
-the editing and drafting adapters over the core, the chat handler and the uploads folder."""
+the editing and drafting adapters over the core, the chat handler, the uploads folder, and the owner key and
+gate (ui/owner.py) that decide which browser a material, an upload or an export belongs to."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from assistant.models.base import ChatModel, ModelUnavailable
 
 from .actions import Drafting
 from .editing import Editing
-from .files import Uploads
+from .files import Uploads, owner_folder
 from .handlers import ChatHandler
+from .owner import OwnerGate, OwnerKey, UploadLedger, forget_uploads
 from .sessions import SessionStore
 from .sucai import SucaiDesk
 
@@ -60,9 +64,14 @@ class Services:
     uploads: Uploads
     operations: Callable[[], object]
     sucai: SucaiDesk
+    key: OwnerKey
+    gate: OwnerGate
 
     @classmethod
-    def build(cls, workbench, ops_factory: Callable[[], object], *, store: SessionStore | None = None) -> "Services":
+    def build(cls, workbench, ops_factory: Callable[[], object], *, store: SessionStore | None = None,
+              key: OwnerKey | None = None) -> "Services":
+        from gradio.utils import get_upload_folder
+
         home = workbench.settings.home
         store = store or SessionStore(home / "sessions.db")
         operations = once(lambda: start_model(ops_factory()))
@@ -74,8 +83,46 @@ class Services:
         retrieval_only = once(lambda: workbench.operations(model=NoModel(), log=False))
         desk = SucaiDesk(store=store, editing=editing, sorting=lambda owner: drafting.scoped(retrieval_only(), owner))
         editing.on_notice = desk.resort
+        key = key or OwnerKey.ephemeral()
+        gate = OwnerGate(key=key, exports=home / "exports", upload_cache=Path(get_upload_folder()), ledger=UploadLedger())
         return cls(workbench, store, editing, drafting, ChatHandler(drafting=drafting, store=store), uploads, operations,
-                   desk)
+                   desk, key, gate)
+
+    # ---- what crosses from the browser: its uploads, and the materials of an older version's token ----------
+    def claim_uploads(self, owner: str, paths: list[str]) -> tuple[list[str], str]:
+        """The uploaded files this browser may use (those it uploaded itself), and a note on any others."""
+        mine, others = self.gate.ledger.claim(owner, paths)
+        return mine, ("\n未能加入：有文件不是从这个浏览器上传的，已忽略。" if others else "")
+
+    def add_to_knowledge(self, owner: str, paths: list[str]) -> str:
+        """Add this browser's uploads to the knowledge base; the uploaded originals then leave Gradio's cache
+        (the knowledge base keeps its own copy, which 移除 deletes)."""
+        mine, refused = self.claim_uploads(owner, paths)
+        try:
+            return (self.uploads.add(owner, mine).message() if mine else "没有选择文件。") + refused
+        finally:
+            forget_uploads(mine)
+
+    def adopt(self, token: str | None, owner: str) -> None:
+        """Materials, uploads and exports of an older version's owner token (kept in the browser) move to the
+        cookie's owner, once."""
+        if not token or token == owner or not self.store.list(token):
+            return
+        self.store.transfer(token, owner)
+        self.uploads.transfer(token, owner)
+        exports = self.workbench.settings.home / "exports"
+        old, new = owner_folder(exports, token), owner_folder(exports, owner)
+        if old.exists() and not new.exists():
+            shutil.move(str(old), str(new))
+            for session in self.store.list(owner):
+                path = session.meta.get("export") or ""
+                if path.startswith(str(old)):
+                    self.store.update(owner, session.id, export=str(new) + path[len(str(old)):])
+
+    def close(self) -> None:
+        """Stop what the model holds (the embedded model's server), if it was ever started."""
+        if self.operations.built():  # type: ignore[attr-defined]
+            self.operations().step.model.close()
 
     def warm_up(self) -> None:
         """Build the bundled index and start the model in the background, so the first request is quick."""

@@ -116,6 +116,11 @@ class SessionStore:
         owner = mine["owner"] if mine else None
         return [(r["owner"], r["owner"] == owner, r["title"], json.loads(r["sections"])) for r in rows]
 
+    def transfer(self, old_owner: str, new_owner: str) -> int:
+        """Give every material of one owner to another; returns how many."""
+        with self._connect() as db:
+            return db.execute("UPDATE sessions SET owner = ? WHERE owner = ?", (new_owner, old_owner)).rowcount
+
     def delete(self, owner: str, session_id: str) -> None:
         with self._connect() as db:
             self._row(db, owner, session_id)

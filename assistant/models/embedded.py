@@ -2,7 +2,8 @@
 
 Serving it (rather than loading it in-process) puts the embedded model on the same OpenAI-compatible path as
 every other backend: one client, one error mapping, one log; and a crash in native code cannot take the web
-UI down with it. The server is started on first use and stopped when the process exits.
+UI down with it. The server is started on first use and ends with the app, however the app ends (see
+server_process: the parent-death signal, the records of running servers, and `stop` at exit).
 
 The llama.cpp server answers one completion at a time and drops requests that arrive while it is busy, so
 the client queues its own requests (one at a time per server), and concurrent first callers wait for one
@@ -20,10 +21,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from .base import ModelFileError, ModelUnavailable
 from .openai_compat import OpenAICompatModel
+from .server_process import ServerRecords, spawn
 
 ALIAS = "jianshi-local"
 
@@ -34,14 +37,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def llama_server_command(server: "EmbeddedServer", port: int) -> list[str]:
+    return [sys.executable, "-m", "llama_cpp.server", "--model", str(server.model_path), "--model_alias", ALIAS,
+            "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(server.n_ctx), "--n_threads", str(server.n_threads)]
+
+
 class EmbeddedServer:
     def __init__(self, model_path: Path, *, n_ctx: int = 4096, n_threads: int = 2, log_path: Path | None = None,
-                 start_timeout: float = 180.0) -> None:
+                 start_timeout: float = 180.0, records: ServerRecords | None = None,
+                 command: Callable[["EmbeddedServer", int], list[str]] = llama_server_command) -> None:
         self.model_path = Path(model_path)
         self.n_ctx = n_ctx
         self.n_threads = n_threads
         self.log_path = log_path
         self.start_timeout = start_timeout
+        self.records = records  # where running servers are recorded, so a leftover is found at the next start
+        self.command = command
+        self._record: Path | None = None
         self.port: int | None = None
         self.process: subprocess.Popen | None = None
         self._starting = threading.Lock()
@@ -61,16 +73,23 @@ class EmbeddedServer:
 
     def _launch(self) -> str:
         self.stop()  # a process that died or stopped answering is replaced
-        try:
-            import llama_cpp  # noqa: F401
-        except ImportError as exc:
-            raise ModelUnavailable("未安装内置模型运行库 llama-cpp-python", hint="请运行 bash scripts/setup.sh") from exc
+        if self.command is llama_server_command:
+            try:
+                import llama_cpp  # noqa: F401
+            except ImportError as exc:
+                raise ModelUnavailable("未安装内置模型运行库 llama-cpp-python", hint="请运行 bash scripts/setup.sh") from exc
+        if self.records is not None:
+            self.records.stop_leftovers()  # a server an earlier app could not stop holds gigabytes: end it
         self.port = free_port()
-        command = [sys.executable, "-m", "llama_cpp.server", "--model", str(self.model_path), "--model_alias", ALIAS,
-                   "--host", "127.0.0.1", "--port", str(self.port), "--n_ctx", str(self.n_ctx),
-                   "--n_threads", str(self.n_threads)]
+        command = self.command(self, self.port)
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
-        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            self.process = spawn(command, log=log)
+        finally:
+            if log is not subprocess.DEVNULL:
+                log.close()  # the child holds its own copy
+        if self.records is not None:
+            self._record = self.records.add(self.process, command, self.port)
         atexit.register(self.stop)
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
@@ -96,6 +115,10 @@ class EmbeddedServer:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+                self.process.wait(timeout=5)
+        if self.records is not None:
+            self.records.remove(self._record)
+            self._record = None
         self.process = None
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..config import Settings
 from .base import ChatModel, ModelError
 from .embedded import EmbeddedModel, EmbeddedServer
+from .server_process import ServerRecords
 from .openai_compat import OpenAICompatModel
 from .weights import BUNDLED, check_gguf, ensure_weights, locate_parts
 
@@ -27,7 +28,7 @@ def build_model(settings: Settings, *, progress: Callable[[int, int], None] | No
     logs = settings.home / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     server = EmbeddedServer(path, n_ctx=settings.model_context, n_threads=settings.model_threads,
-                            log_path=logs / "model-server.log")
+                            log_path=logs / "model-server.log", records=ServerRecords(settings.home / "run"))
     return EmbeddedModel(server, label=label, timeout=max(settings.model_timeout, 300.0))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from ..errors import Cancelled
 from .base import (ChatModel, ContextTooLong, Message, ModelAuthError, ModelError, ModelRateLimited, ModelReply,
                    ModelTimeout, ModelUnavailable, TokenCallback)
 
@@ -57,8 +58,9 @@ class OpenAICompatModel(ChatModel):
         pieces: list[str] = []
         chunks = 0
         usage: dict = {}
+        stream = chat.stream(payload)
         try:
-            for chunk in chat.stream(payload):
+            for chunk in stream:
                 text = chunk.content if isinstance(chunk.content, str) else ""
                 if text:
                     chunks += 1
@@ -69,6 +71,9 @@ class OpenAICompatModel(ChatModel):
                         on_token(text)
                 if getattr(chunk, "usage_metadata", None):
                     usage = chunk.usage_metadata
+        except Cancelled:  # raised by on_token when the drafter pressed 停止: not a model failure
+            stream.close()  # drops the connection, so the server stops generating too
+            raise
         except Exception as exc:  # mapped to Chinese messages; the draft is never touched here
             raise map_error(exc, self.label) from exc
         latency_ms = (time.perf_counter() - start) * 1000

@@ -60,6 +60,19 @@ class Operations:
         view.roots = RootsWriter(analyst=view.analyst, step=self.step)
         return view
 
+    def stoppable(self, control) -> "Operations":
+        """The same operations for one request under a RunControl (see base.ModelStep.controlled): a stop ends
+        the whole operation at the next model call or token, with no fallback and nothing logged."""
+        view = copy.copy(self)
+        view.step = self.step.controlled(control)
+        for name in ("examples", "analyst", "reviser", "drafter"):
+            part = copy.copy(getattr(self, name))
+            part.step = view.step
+            setattr(view, name, part)
+        view.drafter.bank_items = view.areas
+        view.roots = RootsWriter(analyst=view.analyst, step=view.step)
+        return view
+
     def sort_sucai(self, notice: NoticeSpec, sucai: Sucai, *, ask_model: bool = False) -> Sucai:
         """Every problem entry gets an area of this notice and a confidence (entries placed by hand stay).
         Retrieval alone unless `ask_model`: then the model breaks near ties."""

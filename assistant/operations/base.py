@@ -3,15 +3,23 @@
 A model step = a versioned prompt + the model + validation (repair or retry once) + Markdown stripping +
 the fact guard, logged to SQLite. When the model fails or keeps producing invalid text, the step falls back
 to the text the banks give, so an operation always returns something usable and says what happened.
+
+A step may run under a RunControl (the web UI's request): before each model call, and at each streamed token,
+the control may raise Cancelled (the drafter pressed 停止), which is no model failure: no fallback, no log
+entry, and the operation ends there. Before a model call the control may also wait for the model's turn.
 """
 
 from __future__ import annotations
 
+import copy
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from ..errors import Cancelled
 from ..factguard import guard
 from ..logbook import CallRecord, Logbook
 from ..models.base import ChatModel, Message, ModelError
@@ -108,6 +116,31 @@ class CitationBook:
         return citation.n
 
 
+class RunControl(Protocol):
+    def check(self) -> None:
+        """Raise Cancelled once the request was stopped."""
+
+    def before_model(self) -> None:
+        """Called before every model call: check, and wait (stoppably) for the model's turn if it has one."""
+
+
+class StopSwitch:
+    """The plainest RunControl: a switch that stops the operation at its next model call or token."""
+
+    def __init__(self, event: threading.Event | None = None) -> None:
+        self.event = event or threading.Event()
+
+    def stop(self) -> None:
+        self.event.set()
+
+    def check(self) -> None:
+        if self.event.is_set():
+            raise Cancelled()
+
+    def before_model(self) -> None:
+        self.check()
+
+
 @dataclass
 class StepOutcome:
     text: str
@@ -126,6 +159,13 @@ class ModelStep:
         self.prompt_versions = prompt_versions or {}  # name → "name@vN" chosen by evals
         self.seed = seed
         self._examples: dict[str, SentenceCorpus] = {}  # prompt ref → its few-shot answers, sentence by sentence
+        self.control: RunControl | None = None
+
+    def controlled(self, control: RunControl) -> "ModelStep":
+        """The same step for one request: every model call and every streamed token first asks `control`."""
+        step = copy.copy(self)
+        step.control = control
+        return step
 
     def prompt(self, name: str) -> Prompt:
         return self.prompts.get(self.prompt_versions.get(name, name))
@@ -139,7 +179,18 @@ class ModelStep:
         prompt = self.prompt(name)
         messages = prompt.messages(**values)
         note = ""
+        control = self.control
+        if control is not None:  # every token asks: a stop ends the completion under way, not only the next one
+            shown = on_token
+
+            def on_token(piece: str) -> None:
+                control.check()
+                if shown:
+                    shown(piece)
+
         for attempt in range(2):
+            if control is not None:
+                control.before_model()  # raises Cancelled, which no except below catches
             start = time.perf_counter()
             try:
                 reply = self.model.complete(messages, max_tokens=prompt.max_tokens, temperature=prompt.temperature,

@@ -1,0 +1,26 @@
+"""A stand-in for the llama.cpp server in process tests: answers GET /v1/models on the port it is given and runs
+until it is told to stop, like the real one. Run as `python tests/model_server_stub.py --port N [...]`."""
+
+import argparse
+import json
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+
+class Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        body = json.dumps({"object": "list", "data": [{"id": "jianshi-local", "object": "model"}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    known, _ = parser.parse_known_args()
+    HTTPServer(("127.0.0.1", known.port), Handler).serve_forever()
