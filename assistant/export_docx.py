@@ -206,10 +206,11 @@ def _write_body(docx, lines: list[Line], fallback: bool) -> None:
             _run(_paragraph(docx), line.plain, "body", fallback)
 
 
-def build_docx(doc: Document, *, fallback: bool = False):
-    """The draft as a python-docx Document, ready to save."""
+def official_docx(title: str, fallback: bool = False):
+    """An empty document in the official format: A4 page and margins, styles, fonts and page numbers; no
+    author, no stray paragraph."""
     docx = new_docx()
-    docx.core_properties.title = doc.title
+    docx.core_properties.title = title
     docx.core_properties.author = docx.core_properties.last_modified_by = ""
     docx.core_properties.created = docx.core_properties.modified = datetime.now(timezone.utc).replace(tzinfo=None)
     docx.core_properties.revision = 1
@@ -220,6 +221,12 @@ def build_docx(doc: Document, *, fallback: bool = False):
     _setup_styles(docx, fallback)
     _setup_font_table(docx)
     _setup_footers(docx, fallback)
+    return docx
+
+
+def build_docx(doc: Document, *, fallback: bool = False):
+    """The draft as a python-docx Document, ready to save."""
+    docx = official_docx(doc.title, fallback)
     _write_head(docx, doc.head, fallback)
     _write_body(docx, doc.opening, fallback)
     for part in doc.parts:

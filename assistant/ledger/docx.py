@@ -10,10 +10,8 @@ Fonts and the font table, the body defaults and "— N —" page numbers are tho
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 
-from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -21,8 +19,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
-from ..export_docx import (LINE_PITCH_TWIPS, SIZES_PT, _set_fonts, _setup_font_table, _setup_footers, _setup_styles,
-                           font_name)
+from ..export_docx import LINE_PITCH_TWIPS, SIZES_PT, _set_fonts, font_name, official_docx
 from .model import COLUMNS, PENDING, Ledger
 
 PAGE_MM = (297, 210)
@@ -95,17 +92,8 @@ def _table(docx, ledger: Ledger, fallback: bool) -> None:
 
 
 def build_ledger_docx(ledger: Ledger, *, fallback: bool = False, attachment: str = "附件"):
-    docx = new_docx()
-    docx.core_properties.title = ledger.title
-    docx.core_properties.author = docx.core_properties.last_modified_by = ""
-    docx.core_properties.created = docx.core_properties.modified = datetime.now(timezone.utc).replace(tzinfo=None)
-    body = docx.element.body
-    for paragraph in list(body.iterchildren(qn("w:p"))):
-        body.remove(paragraph)
-    _setup_page(docx)
-    _setup_styles(docx, fallback)
-    _setup_font_table(docx)
-    _setup_footers(docx, fallback)
+    docx = official_docx(ledger.title, fallback)
+    _setup_page(docx)  # the attachment's own page: A4 landscape, no line grid
     _line(docx, attachment, "part", SIZES_PT["part"], WD_ALIGN_PARAGRAPH.LEFT, fallback)
     _line(docx, ledger.title, "title", SIZES_PT["title"], WD_ALIGN_PARAGRAPH.CENTER, fallback)
     _line(docx, "", "body", SIZES_PT["body"], WD_ALIGN_PARAGRAPH.CENTER, fallback)
