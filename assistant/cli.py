@@ -82,6 +82,7 @@ def translate_usage(message: str) -> str:
 @click.group(cls=ChineseUsageGroup, context_settings=CONTEXT)
 @click.version_option(package_name="jianshi", message="检视 %(version)s")
 @click.pass_context
+@friendly_errors  # a bad setting in the environment or .env is reported in Chinese
 def main(ctx: click.Context) -> None:
     """检视：民主生活会对照检查材料起草助手（本地运行，内容不出本机）。"""
     ctx.obj = Workbench.from_settings()
