@@ -6,20 +6,24 @@ import json
 import sys
 from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from .errors import JianshiError
 from .rubric import Report, Severity
 from .workbench import KIND_LABELS, KINDS, ExportBlocked, Workbench
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 SEVERITY_STYLE = {Severity.BLOCKER: "bold red", Severity.MAJOR: "yellow", Severity.MINOR: "cyan"}
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
 def _console(stderr: bool = False) -> Console:
+    from rich.console import Console  # imported on first output: `check --json` and `--help` never need it
+
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
@@ -152,6 +156,8 @@ def notices(bench: Workbench, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"notices": [spec.to_dict() for spec in specs]}, ensure_ascii=False, indent=2))
         return
+    from rich.table import Table
+
     table = Table(title="通知预设", show_lines=True)
     for column in ("编号", "名称", "对照方面", "核实"):
         table.add_column(column, overflow="fold")
