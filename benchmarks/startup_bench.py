@@ -8,6 +8,7 @@ command imports while it runs count too), with the ratio after/before.
 
     .venv/bin/python benchmarks/startup_bench.py [--repeat 15] [--base REF] [--bytecode] [--json]
 
+On main itself the branch point is the current commit: give --base (e.g. the commit before a change) there.
 --bytecode lets Python keep compiled modules (in a temporary cache, warmed once) as an installed copy does;
 without it the environment decides (PYTHONDONTWRITEBYTECODE=1 makes every run compile the project's modules).
 """
@@ -115,6 +116,10 @@ def main() -> None:
 
     base = args.base or subprocess.run(["git", "-C", str(ROOT), "merge-base", "HEAD", "main"], check=True,
                                        capture_output=True, text=True).stdout.strip()
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], check=True, capture_output=True,
+                          text=True).stdout.strip()
+    if base == head:
+        print("提示：基线就是当前提交，比值应约为 1；可用 --base 指定更早的提交", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         trees = {"before": unpack(base, workdir / "before"), "after": ROOT}
