@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable
@@ -43,8 +44,31 @@ def friendly_errors(fn: Callable) -> Callable:
     return wrapper
 
 
+# The other commands live in modules of their own, imported (and so registered on `main`) only when one of
+# their commands runs or `--help` lists them: `jianshi check` need not load what drafting or search use.
+COMMAND_MODULES = {
+    "ingest": "cli_knowledge", "search": "cli_knowledge",
+    "analyze": "cli_drafting", "draft": "cli_drafting", "models": "cli_drafting",
+    "sort": "cli_sucai", "eval": "cli_eval", "ui": "cli_ui",
+}
+
+
 class ChineseUsageGroup(click.Group):
-    """Usage errors in Chinese: click's own messages are English."""
+    """Usage errors in Chinese: click's own messages are English. Commands of COMMAND_MODULES load on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in COMMAND_MODULES:
+            importlib.import_module(f"{__package__}.{COMMAND_MODULES[name]}")
+        return self.commands.get(name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        if args and args[0] not in self.commands and args[0] not in COMMAND_MODULES:
+            for name in COMMAND_MODULES:  # a mistyped command: load them all so that click suggests the nearest
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
 
     def main(self, *args, **kwargs):
         kwargs["standalone_mode"] = False
@@ -211,7 +235,3 @@ def _print_report(report: Report, *, source: str = "", only_blockers: bool = Fal
         shared = report.measures.get("shared_share")
         shared_note = f"雷同句子占 {shared:.0%}。" if shared is not None else ""
         console.print(f"\n合计：必须修改 {s['blocker']}，重要 {s['major']}，提示 {s['minor']}。{shared_note}{verdict}")
-from . import cli_knowledge  # noqa: E402,F401  (registers the ingest and search commands)
-from . import cli_drafting, cli_sucai  # noqa: E402,F401  (registers analyze, draft, models and sort)
-from . import cli_eval  # noqa: E402,F401  (registers eval)
-from . import cli_ui  # noqa: E402,F401  (registers the ui command)

@@ -64,3 +64,23 @@ def test_the_probe_sees_a_heavy_import():
     """The guard can fail: a command that does load the drafting stack is caught."""
     run = loaded_by("models", "--json")
     assert "assistant.models" in heavy_in(run["modules"])
+
+
+def test_every_command_module_is_listed_where_its_commands_are():
+    """A command added to a cli_* module must be named in COMMAND_MODULES, or it would never load."""
+    import importlib
+
+    from assistant.cli import COMMAND_MODULES, main
+
+    modules = sorted(path.stem for path in (PROJECT_ROOT / "assistant").glob("cli_*.py"))
+    for module in modules:
+        importlib.import_module(f"assistant.{module}")
+    defined = {name: command.callback.__module__.removeprefix("assistant.")
+               for name, command in main.commands.items() if command.callback.__module__ != "assistant.cli"}
+    assert defined == COMMAND_MODULES
+    assert set(COMMAND_MODULES.values()) == set(modules)
+
+
+def test_a_mistyped_command_still_gets_a_suggestion():
+    run = loaded_by("drafts")
+    assert run["exit"] == 2 and "是不是要用“draft”" in run["output"]
