@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from .errors import JianshiError
 from .rubric import Report, Severity
 from .workbench import KIND_LABELS, KINDS, ExportBlocked, Workbench
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 SEVERITY_STYLE = {Severity.BLOCKER: "bold red", Severity.MAJOR: "yellow", Severity.MINOR: "cyan"}
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
 def _console(stderr: bool = False) -> Console:
+    from rich.console import Console  # imported on first output: `check --json` and `--help` never need it
+
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
@@ -39,8 +44,31 @@ def friendly_errors(fn: Callable) -> Callable:
     return wrapper
 
 
+# The other commands live in modules of their own, imported (and so registered on `main`) only when one of
+# their commands runs or `--help` lists them: `jianshi check` need not load what drafting or search use.
+COMMAND_MODULES = {
+    "ingest": "cli_knowledge", "search": "cli_knowledge",
+    "analyze": "cli_drafting", "draft": "cli_drafting", "models": "cli_drafting",
+    "sort": "cli_sucai", "ledger": "cli_ledger", "eval": "cli_eval", "ui": "cli_ui",
+}
+
+
 class ChineseUsageGroup(click.Group):
-    """Usage errors in Chinese: click's own messages are English."""
+    """Usage errors in Chinese: click's own messages are English. Commands of COMMAND_MODULES load on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in COMMAND_MODULES:
+            importlib.import_module(f"{__package__}.{COMMAND_MODULES[name]}")
+        return self.commands.get(name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        if args and args[0] not in self.commands and args[0] not in COMMAND_MODULES:
+            for name in COMMAND_MODULES:  # a mistyped command: load them all so that click suggests the nearest
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
 
     def main(self, *args, **kwargs):
         kwargs["standalone_mode"] = False
@@ -82,6 +110,7 @@ def translate_usage(message: str) -> str:
 @click.group(cls=ChineseUsageGroup, context_settings=CONTEXT)
 @click.version_option(package_name="jianshi", message="检视 %(version)s")
 @click.pass_context
+@friendly_errors  # a bad setting in the environment or .env is reported in Chinese
 def main(ctx: click.Context) -> None:
     """检视：民主生活会对照检查材料起草助手（本地运行，内容不出本机）。"""
     ctx.obj = Workbench.from_settings()
@@ -151,6 +180,8 @@ def notices(bench: Workbench, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"notices": [spec.to_dict() for spec in specs]}, ensure_ascii=False, indent=2))
         return
+    from rich.table import Table
+
     table = Table(title="通知预设", show_lines=True)
     for column in ("编号", "名称", "对照方面", "核实"):
         table.add_column(column, overflow="fold")
@@ -204,8 +235,3 @@ def _print_report(report: Report, *, source: str = "", only_blockers: bool = Fal
         shared = report.measures.get("shared_share")
         shared_note = f"雷同句子占 {shared:.0%}。" if shared is not None else ""
         console.print(f"\n合计：必须修改 {s['blocker']}，重要 {s['major']}，提示 {s['minor']}。{shared_note}{verdict}")
-from . import cli_knowledge  # noqa: E402,F401  (registers the ingest and search commands)
-from . import cli_drafting, cli_sucai  # noqa: E402,F401  (registers analyze, draft, models and sort)
-from . import cli_ledger  # noqa: E402,F401  (registers ledger)
-from . import cli_eval  # noqa: E402,F401  (registers eval)
-from . import cli_ui  # noqa: E402,F401  (registers the ui command)

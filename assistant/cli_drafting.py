@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .cli import CONTEXT, _console, friendly_errors, main
 from .errors import InputError
-from .models.factory import backend_status
-from .operations import Facts
 from .workbench import KINDS, Workbench
+
+# The operations, the model factory and rich's progress bars are imported inside the commands that use them:
+# this module is imported by every `jianshi` command, and `jianshi check` must start fast.
 
 no_log_option = click.option("--no-log", is_flag=True, help="不把本次模型调用记入日志")
 prompt_option = click.option("--prompt", "prompts", multiple=True, metavar="名称@v版本",
@@ -29,6 +29,8 @@ def _versions(prompts: tuple[str, ...]) -> dict[str, str]:
 
 
 def _weights_progress():
+    from rich.progress import BarColumn, Progress, TextColumn
+
     bar = Progress(TextColumn("准备内置模型"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                    console=_console(stderr=True), transient=True)
     state = {}
@@ -92,6 +94,10 @@ def analyze(bench: Workbench, problem: str, kind: str, as_json: bool, no_log: bo
 def draft(bench: Workbench, notice_ref: str, org: str, kind: str, facts_file: str | None, sucai_files: tuple[str, ...],
           output: str, as_json: bool, no_log: bool, prompts: tuple[str, ...]) -> None:
     """按通知用本单位的素材逐节起草一份完整材料，并用审读规则检查。"""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .operations import Facts
+
     out = Path(output)
     if out.suffix.lower() not in (".md", ".txt"):
         raise InputError(f"起草结果只能保存为 .md 或 .txt：“{out.name}”", hint="起草后可用 jianshi export 导出 Word")
@@ -139,6 +145,8 @@ def draft(bench: Workbench, notice_ref: str, org: str, kind: str, facts_file: st
 @friendly_errors
 def models(bench: Workbench, as_json: bool) -> None:
     """显示当前配置的模型，以及能否使用。"""
+    from .models.factory import backend_status
+
     status = backend_status(bench.settings)
     if as_json:
         click.echo(json.dumps(status, ensure_ascii=False, indent=2))

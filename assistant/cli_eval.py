@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from .cli import CONTEXT, _console, friendly_errors, main
 from .config import PROJECT_ROOT, Settings
@@ -64,6 +62,8 @@ def eval_(bench: Workbench, prompts, extra, datasets, limit, repeat, model_choic
 
     退出码：0 完成（且与基线相比没有超出容差的退步）；1 有退步；2 用法错误。
     """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn  # here: every command loads this module
+
     from .evals.dataset import check_families
     from .evals.judge import build_judge
     from .evals.runner import Runner, resolve_versions
@@ -108,6 +108,8 @@ def eval_(bench: Workbench, prompts, extra, datasets, limit, repeat, model_choic
 
 
 def _print_summary(summary: dict, report: Path) -> None:
+    from rich.table import Table
+
     from .evals.dataset import FAMILY_LABELS
     from .evals.summary import order, spec_of
 

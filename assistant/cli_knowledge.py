@@ -15,7 +15,6 @@ import click
 
 from .cli import CONTEXT, _console, friendly_errors, main
 from .knowledge.records import KINDS
-from .retrieval.query import clean_query
 from .workbench import Workbench
 
 KIND_LABELS = {"notice": "通知方面", "problem": "问题", "cause": "原因", "measure": "措施", "reference": "自有材料"}
@@ -106,6 +105,8 @@ def search(bench: Workbench, query: str, kind: str | None, k: int, dimension: st
 
     首次检索时会先为内置知识库建立索引（约需半分钟）。
     """
+    from .retrieval.query import clean_query  # here: the retrieval package stays off the path of the quick commands
+
     clean_query(query)  # refuse a bad query before loading the index
     passages = bench.retriever().search(query, k, kind=kind, dimension=dimension, year=year, area=area, mode=mode)
     if as_json:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import click
-from rich.table import Table
 
 from .cli import CONTEXT, _console, friendly_errors, main
 from .numbering import int_to_cn
@@ -40,6 +39,8 @@ def sort_command(bench: Workbench, files: tuple[str, ...], notice_ref: str, as_j
                                           "entries": [e.id for e in sucai.in_area(a.index)]} for a in notice.areas]},
                               ensure_ascii=False, indent=2))
         return
+    from rich.table import Table  # here: every command loads this module
+
     console = _console()
     table = Table(show_lines=False)
     for header in ("编号", "类别", "内容", "来源", "次数", "方面", "把握"):

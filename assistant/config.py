@@ -1,20 +1,55 @@
-"""One settings object, read once from the environment (prefix JIANSHI_) or a .env file."""
+"""One settings object, read once from the environment (prefix JIANSHI_) or a .env file.
 
+A plain dataclass rather than pydantic-settings: every command builds it, and importing pydantic-settings
+alone took longer than a whole `jianshi check` may take. The rules are the ones pydantic-settings applied:
+constructor values first, then environment variables (names in any case), then `.env` in the working folder,
+then the defaults; values are converted to the field's type and bounds are checked.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import os
+import types
+import typing
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from .errors import JianshiError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "JIANSHI_"
+ENV_FILE = ".env"
+TRUE_WORDS = {"1", "on", "t", "true", "y", "yes"}
+FALSE_WORDS = {"0", "off", "f", "false", "n", "no"}
+
+
+class SettingsError(JianshiError):
+    """A setting from the environment, .env or the caller has a value of the wrong kind or out of bounds."""
+
+
+class AliasChoices:
+    """Names a field is read from instead of JIANSHI_<FIELD>, the first one set wins."""
+
+    def __init__(self, *choices: str) -> None:
+        self.choices = choices
+
+
+def Field(default=dataclasses.MISSING, *, default_factory=dataclasses.MISSING, description: str = "",  # noqa: N802
+          validation_alias: AliasChoices | None = None, gt: float | None = None, ge: float | None = None,
+          le: float | None = None):
+    """A settings field: its default, what it means, where else it is read from, and its bounds."""
+    metadata = {"description": description, "aliases": validation_alias.choices if validation_alias else None,
+                "gt": gt, "ge": ge, "le": le}
+    return dataclasses.field(default=default, default_factory=default_factory, metadata=metadata)
 
 
 def _default_home() -> Path:
     return Path.home() / ".jianshi"
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="JIANSHI_", env_file=".env", extra="ignore", populate_by_name=True)
-
+@dataclasses.dataclass(init=False)
+class Settings:
     home: Path = Field(default_factory=_default_home, description="数据目录：索引、会话、模型、日志")
     knowledge_dir: Path = Field(default=PROJECT_ROOT / "knowledge", description="随项目发布的知识库")
     max_input_bytes: int = Field(default=1_000_000, description="单个材料文件的大小上限（字节）")
@@ -53,7 +88,88 @@ class Settings(BaseSettings):
     similarity_threshold: float = Field(default=0.8, gt=0, le=1, description="雷同：一句话有这一比例的相邻两字组合见于另一句即视为雷同")
     similarity_min_chars: int = Field(default=20, ge=2, description="雷同：少于这么多汉字的短句不比对（不计〔待补〕空位）")
 
+    def __init__(self, **values) -> None:
+        """Each field from `values` (by name or alias), else the environment, else .env, else its default.
+
+        Unknown names are ignored, as pydantic-settings did with extra="ignore".
+        """
+        environ = {name.lower(): value for name, value in os.environ.items()}
+        dotenv = _read_env_file(Path(ENV_FILE))
+        hints = typing.get_type_hints(type(self))
+        for spec in dataclasses.fields(self):
+            names = [name.lower() for name in spec.metadata.get("aliases") or ()] or [(ENV_PREFIX + spec.name).lower()]
+            found = [values[key] for key in (spec.name, *(spec.metadata.get("aliases") or ())) if key in values]
+            found += [source[name] for source in (environ, dotenv) for name in names if name in source]
+            if found:
+                value = _convert(found[0], hints[spec.name], names[0].upper())
+            elif spec.default_factory is not dataclasses.MISSING:
+                value = spec.default_factory()
+            else:
+                value = spec.default
+            _check_bounds(value, spec.metadata, names[0].upper())
+            setattr(self, spec.name, value)
+
+    def model_copy(self, *, update: dict | None = None) -> Settings:
+        """A copy with some fields replaced; the values are taken as given (as pydantic's model_copy did)."""
+        duplicate = copy.copy(self)
+        for name, value in (update or {}).items():
+            setattr(duplicate, name, value)
+        return duplicate
+
     def length_bounds(self, kind: str) -> tuple[int, int]:
         if kind == "geren":
             return self.length_geren_min, self.length_geren_max
         return self.length_banzi_min, self.length_banzi_max
+
+
+def _read_env_file(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    from dotenv import dotenv_values  # only when a .env file is there
+
+    return {name.lower(): value for name, value in dotenv_values(path).items() if value is not None}
+
+
+def _convert(value, hint, env_name: str):
+    """The value as the field's type; strings from the environment are parsed the way pydantic did."""
+    options = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    if value is None and type(None) in options:
+        return None
+    target = next(option for option in options if option is not type(None))
+    try:
+        if target is bool:
+            if isinstance(value, bool):
+                return value
+            word = str(value).strip().lower()
+            if word in TRUE_WORDS | FALSE_WORDS:
+                return word in TRUE_WORDS
+            raise ValueError(value)
+        if target is int:
+            if isinstance(value, (bool, int)):
+                return int(value)
+            if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+                return int(value)
+            number = float(value)  # "3.0" or 3.0 reads as 3, as in pydantic; 3.5 is refused
+            if not number.is_integer():
+                raise ValueError(value)
+            return int(number)
+        if target is float:
+            return float(value)
+        if target is str:
+            if not isinstance(value, str):
+                raise ValueError(value)
+            return value
+        return target(value)
+    except (TypeError, ValueError):
+        kind = {bool: "是或否（true/false）", int: "整数", float: "数字", str: "文字"}.get(target, "路径")
+        raise SettingsError(f"设置 {env_name} 的值“{value}”无效：应为{kind}",
+                            hint="请检查环境变量或 .env 文件中的这一项") from None
+
+
+def _check_bounds(value, metadata, env_name: str) -> None:
+    limits = [("gt", lambda v, b: v > b, "大于"), ("ge", lambda v, b: v >= b, "不小于"), ("le", lambda v, b: v <= b, "不大于")]
+    for key, holds, words in limits:
+        bound = metadata.get(key)
+        if bound is not None and not holds(value, bound):
+            raise SettingsError(f"设置 {env_name} 的值“{value}”超出范围：应{words} {bound}",
+                                hint="请检查环境变量或 .env 文件中的这一项")
