@@ -9,9 +9,6 @@ import click
 
 from .cli import CONTEXT, _console, friendly_errors, main
 from .errors import InputError
-from .ledger import export_ledger
-from .ledger.loading import ledger_from_file
-from .operations import Facts
 from .workbench import Workbench
 
 
@@ -31,6 +28,11 @@ def ledger_command(bench: Workbench, material_file: str, output: str, facts_file
     MATERIAL 是 jianshi draft --json 的输出（.json，含“问题—原因—措施”对应关系），或材料本身（.md/.txt/.docx：
     按文字推断对应关系，请核对）。责任领导、责任部门、完成时限没有依据的留“待补”。
     """
+    # the ledger and the drafting code load only when this command runs (`--help` lists it without them)
+    from .ledger import export_ledger
+    from .ledger.loading import ledger_from_file
+    from .operations import Facts
+
     if Path(output).suffix.lower() not in (".xlsx", ".docx"):
         raise InputError(f"整改清单只能导出为 .xlsx 或 .docx：“{Path(output).name}”", hint="例如 -o 整改清单.xlsx")
     facts = Facts.from_file(facts_file) if facts_file else Facts()
