@@ -425,3 +425,10 @@ def test_counts_the_drafting_makes_from_the_sucai_are_not_invented():
     inputs = [*sucai.texts(), *counted_figures(sucai)]
     assert S.invented_facts("征求到的意见建议3条，上年度查摆的1个问题已完成整改1个。", inputs).value == 0.0
     assert S.invented_facts("征求到的意见建议4条。", inputs).value == 1.0
+
+
+def test_a_figure_ending_one_input_is_found_though_the_next_input_starts_with_a_figure():
+    from assistant.evals import scorers as S
+
+    inputs = ["国考断面水质优良比例达到90%", "2024年全市空气优良天数比率为84.7%"]
+    assert S.invented_facts("水质优良比例达到90%。", inputs).value == 0.0

@@ -48,6 +48,13 @@ def field(message: str, name: str) -> str:
     return match.group(1).strip() if match else ""
 
 
+def first_problem(request: str, label: str) -> str:
+    """The first problem a cause or measure prompt lists (“- 第一个方面：…” or “- …（事例：…）”)."""
+    line = request.split(label, 1)[1].split("\n", 1)[1].strip().split("\n")[0]
+    line = re.sub(r"^- (?:第[一二三四五六七八九十]+个方面：)?", "", line)
+    return re.sub(r"（事例：.*）$", "", line)
+
+
 def scripted_writer(messages):
     """What a faithful model writes for each new prompt: the unit's entries, the problems it is told of."""
     request = messages[-1].content
@@ -58,10 +65,10 @@ def scripted_writer(messages):
         entry = first.split("：", 1)[1] if "：" in first else first
         return f"{field(request, '序号')}是{field(request, '参考写法')}。思想上重视不够。比如，{entry}。"
     if "原因维度：" in request:
-        problem = request.split("这一原因解释的问题：", 1)[1].strip().split("\n")[0].split("：", 1)[1]
+        problem = first_problem(request, "这一原因解释的问题")
         return f"{field(request, '序号')}{field(request, '原因维度')}上有差距。“{problem}”的根子在此，必须从思想上解决。"
-    if "参考措施：" in request:
-        problem = request.split("针对的问题：", 1)[1].strip().split("\n")[0].split("：", 1)[1]
+    if "参考措施：" in request or "方向：" in request:
+        problem = first_problem(request, "针对的问题")
         return (f"{field(request, '序号')}立规矩、抓落实。针对“{problem}”，每月检查一次，逐项销号。"
                 f"责任人：王建华同志；完成时限：2025年6月底前。")
     raise AssertionError(f"unexpected prompt: {request[:60]}")
@@ -395,3 +402,14 @@ def test_second_cause_and_measure_prompts_carry_the_units_events_not_the_bank_te
     assert all("白鹤乡" in m for m in causes + measures)  # the unit's own event reaches both prompts
     bank_cause_text = next(c["text"] for c in Catalog(PROJECT_ROOT / "knowledge" / "banks").of_bank("causes"))
     assert not any(bank_cause_text[:30] in m.split("请写出")[0].split("根子：")[-1] for m in causes)
+
+
+def test_an_owner_the_facts_do_not_give_becomes_a_slot():
+    from assistant.operations.roots import OWNER_FACT, SLOT_DEADLINE, SLOT_OWNER, unsupported_owner_to_slot
+
+    preparation = "会前局党组集中学习研讨5次，班子成员与分管站所负责人谈心谈话41人次"
+    assert not OWNER_FACT.search(preparation)  # a preparation figure names no owner
+    text = "（一）建立台账，逐项销号。责任人：局党组；完成时限：2025年6月底前。"
+    assert unsupported_owner_to_slot(text, "（没有提供）") == f"（一）建立台账，逐项销号。责任人：{SLOT_OWNER}；完成时限：{SLOT_DEADLINE}。"
+    given = "整改责任人：局党组，完成时限：2025年6月底前"
+    assert unsupported_owner_to_slot(text, given) == text

@@ -22,7 +22,9 @@ from .from_sucai import BANK_MARK
 
 COPIED = 0.5  # share of a paragraph's sentences found in the reference above which it counts as copied
 BANK_WEIGHT = 0.5  # a bank suggestion counts for less than a problem the unit raised itself
-OWNER_FACT = re.compile(r"责任|牵头|负责|分管|月底前|年底前|时限|之前完成")
+# a fact naming who answers for a measure or by when; "分管"/"负责" alone describe a post or the preparation
+# (班子成员与分管站所负责人谈心谈话41人次), not an owner
+OWNER_FACT = re.compile(r"责任人|责任领导|责任部门|责任单位|牵头|月底前|年底前|时限|之前完成")
 SLOT_OWNER, SLOT_DEADLINE = "〔待补：责任人〕", "〔待补：完成时限〕"
 OWNER = re.compile(r"责任(?:人|领导|部门)[：:]\s*([^；;。]+)")
 DEADLINE = re.compile(r"(?:完成)?时限[：:]\s*([^；;。]+)")
@@ -77,6 +79,16 @@ def renumber(ordinal: str):
         return ordinal + re.sub(r"^[（(][一二三四五六七八九十]+[）)]\s*", "", text)
 
     return fix
+
+
+def unsupported_owner_to_slot(text: str, owner_facts: str) -> str:
+    """An owner or deadline the facts do not give (the model read 局党组 out of a preparation figure, say)
+    becomes a slot: only the drafter names who answers for a measure and by when."""
+    for pattern, slot in ((OWNER, SLOT_OWNER), (DEADLINE, SLOT_DEADLINE)):
+        match = pattern.search(text)
+        if match and "〔" not in match.group(1) and match.group(1).strip() not in owner_facts:
+            text = text[:match.start(1)] + slot + text[match.end(1):]
+    return text
 
 
 class RootsWriter:
@@ -185,6 +197,7 @@ class RootsWriter:
 
         def with_owner(text: str) -> str:
             text = renumber(ordinal)(text)
+            text = unsupported_owner_to_slot(text, owner_facts)
             if not OWNER.search(text):
                 text = f"{text.removesuffix(BANK_MARK).rstrip('。')}。责任人：{SLOT_OWNER}；完成时限：{SLOT_DEADLINE}。" \
                     + (BANK_MARK if text.endswith(BANK_MARK) else "")
