@@ -151,6 +151,9 @@ class Labelled:
     def of_bank(self, bank):
         return list(self.rows.values())
 
+    def theme_cues(self):
+        return {}  # no typical wording: the votes are the made-up neighbours' alone
+
 
 def test_the_model_breaks_only_near_ties(notices):
     from assistant.sucai.sorting import AreaSorter

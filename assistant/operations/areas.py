@@ -85,11 +85,11 @@ class BankProblems:
         area_ref = f"{notice.id}:{area.index}" if notice.source == "preset" else None
         # Within a preset's area the unit's own problems lead the query, so two units of one notice are not
         # offered the same suggestions; without area labels the area's wording must lead.
-        lead = about if area_ref and about else f"{area.title} {area.short} {about}"
-        query = lead[:EMBED_CHARS]
+        by_area = f"{area.title} {area.short} {about}"[:EMBED_CHARS]
+        query = about[:EMBED_CHARS] if area_ref and about else by_area
         passages = self.retriever.search(query, 12, kind="problem", area=area_ref) if area_ref else []
         if len(passages) < self.items_per_area:
-            passages += self.retriever.search(f"{area.title} {area.short} {about}"[:EMBED_CHARS], 12, kind="problem")
+            passages += self.retriever.search(by_area, 12, kind="problem")
         candidates = {}
         for passage in passages:
             entry = self.catalog.get(passage.id)

@@ -20,6 +20,7 @@ class Catalog:
     def __init__(self, banks_dir: Path) -> None:
         self.banks_dir = Path(banks_dir)
         self._entries: dict[str, dict] | None = None
+        self._cues: dict[str, list[str]] | None = None
 
     @property
     def entries(self) -> dict[str, dict]:
@@ -33,12 +34,13 @@ class Catalog:
         return self._entries
 
     def theme_cues(self) -> dict[str, list[str]]:
-        """Typical wording of each problem theme (theme_cues.yaml), a hint for sorting the drafter's entries."""
-        path = self.banks_dir / "theme_cues.yaml"
-        if not path.exists():
-            return {}
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        return {str(theme): [str(word) for word in words or []] for theme, words in loaded.items()}
+        """Typical wording of each problem theme (theme_cues.yaml), a hint for sorting the drafter's entries;
+        read once, like the entries."""
+        if self._cues is None:
+            path = self.banks_dir / "theme_cues.yaml"
+            loaded = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+            self._cues = {str(theme): [str(word) for word in words or []] for theme, words in loaded.items()}
+        return self._cues
 
     def get(self, entry_id: str) -> dict | None:
         return self.entries.get(entry_id)

@@ -10,6 +10,7 @@ from ..errors import InputError
 from ..material import strip_heading
 from ..notices import NoticeSpec
 from ..numbering import int_to_cn
+from ..sucai.model import bigrams
 from .base import OperationResult, StepLog
 from .catalog import Facts
 
@@ -182,7 +183,8 @@ def case_from_entries(cases: list, problems: list[dict], kind: str) -> str:
     own = [p for p in problems if p.get("origin") == "sucai"]
     # 对照查找: the unit's problems nearest what the case is about (a procurement bribe → the unit's own
     # procurement problem), in the order the material gives them
-    nearest = sorted(own, key=lambda p: -_shared_bigrams(story, p.get("text", "")))[:2]
+    case_grams = bigrams(story)
+    nearest = sorted(own, key=lambda p: -len(case_grams & bigrams(p.get("text", ""))))[:2]
     mine = [p["headline"] for p in own if p in nearest]
     if not mine:
         return (f"{story}。对照这一案例，{subject}在〔待补：对照案例查找出的自身问题〕方面还有差距，"
@@ -191,8 +193,3 @@ def case_from_entries(cases: list, problems: list[dict], kind: str) -> str:
     return (f"{story}。对照查找，{subject}在{named}等方面的问题，与案件暴露出的纪律规矩意识淡化有相通之处，"
             f"必须警惕、防微杜渐。{subject}将以案为鉴，围绕{named}举一反三查找廉政风险点，"
             f"〔待补：结合案例开展警示教育的具体安排〕。")
-
-
-def _shared_bigrams(a: str, b: str) -> int:
-    grams = {a[i:i + 2] for i in range(len(a) - 1)}
-    return len(grams & {b[i:i + 2] for i in range(len(b) - 1)})

@@ -42,17 +42,17 @@ class AreaSorter:
         `only_unplaced` so does every entry already sorted (the drafter may have seen and accepted it)."""
         labels = self.area_labels(notice)
         themes = self.theme_areas(labels)
-        self._cues = self.catalog.theme_cues() if hasattr(self.catalog, "theme_cues") else {}
+        cues = self.catalog.theme_cues()
         for entry in sucai.problems:
             placed = entry.area is not None and 1 <= entry.area <= len(notice.areas)
             if placed and (only_unplaced or entry.confidence >= 1.0):
                 continue
-            self.place(notice, entry, labels, themes, tie_breaker or self.tie_breaker)
+            self.place(notice, entry, labels, themes, cues, tie_breaker or self.tie_breaker)
         return sucai
 
     def place(self, notice: NoticeSpec, entry: Entry, labels: dict[str, int], themes: dict[str, dict[int, float]],
-              tie_breaker: TieBreaker | None = None) -> Entry:
-        votes = self.votes(notice, entry.text, labels, themes)
+              cues: dict[str, list[str]], tie_breaker: TieBreaker | None = None) -> Entry:
+        votes = self.votes(notice, entry.text, labels, themes, cues)
         total = sum(votes.values())
         if not total:
             entry.area, entry.confidence, entry.flagged = 1, 0.0, True
@@ -69,11 +69,11 @@ class AreaSorter:
         entry.flagged = share < LOW_CONFIDENCE or len(re.findall(r"[\u4e00-\u9fff]", entry.text)) < TOO_SHORT
         return entry
 
-    def votes(self, notice: NoticeSpec, text: str, labels: dict[str, int],
-              themes: dict[str, dict[int, float]]) -> dict[int, float]:
+    def votes(self, notice: NoticeSpec, text: str, labels: dict[str, int], themes: dict[str, dict[int, float]],
+              cues: dict[str, list[str]]) -> dict[int, float]:
         """Nearest bank problems labelled for this notice vote for their area; those labelled only for other
         years vote, more weakly, for the areas where this notice's labelled problems share their theme
-        (`labels` and `themes` are worked out once per notice, in sort)."""
+        (`labels`, `themes` and `cues` are worked out once per sort)."""
         votes: dict[int, float] = defaultdict(float)
         for rank, passage in enumerate(self.retriever.search(text, NEIGHBOURS, kind="problem")):
             entry = self.catalog.get(passage.id) or {}
@@ -84,7 +84,7 @@ class AreaSorter:
                 spread = themes.get(entry.get("area_theme"), {})
                 for area, share in spread.items():
                     votes[area] += THEME_WEIGHT * share / (rank + 1)
-        for area, weight in cue_votes(text, getattr(self, "_cues", {}), themes).items():
+        for area, weight in cue_votes(text, cues, themes).items():
             votes[area] += weight
         for area in notice.areas:
             wording = max(containment(title, text) for title in [area.title, *area.variants])
