@@ -67,7 +67,7 @@ class OwnerKey:
         cookies = dict(getattr(request, "cookies", None) or {})
         owner = self.verify(cookies.get(COOKIE))
         if owner is None:
-            raise PermissionError("请求没有有效的浏览器身份")
+            raise PermissionError("请求没有有效的浏览器身份，请刷新页面后重试")
         return owner
 
 

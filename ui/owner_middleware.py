@@ -114,7 +114,7 @@ def _set_cookie(token: str) -> tuple[bytes, bytes]:
 
 
 async def _refuse(send, status: int, fresh: bool, token: str) -> None:
-    body = "无权访问：这不属于当前浏览器。".encode()
+    body = "无权访问：这份材料或文件属于另一个浏览器。请在原来使用的浏览器中打开，或在本浏览器中新建材料。".encode()
     headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
     if fresh:
         headers.append(_set_cookie(token))

@@ -102,7 +102,7 @@ def ledger_from_map(found: dict, *, title: str, area_names: dict[int, str], fact
                         deadline="、".join(dict.fromkeys(s[2] for s in stated if s[2])))
         ledger.rows.append(row)
     if not ledger.rows:
-        ledger.notes.append("材料中没有读到问题条目，整改清单是空的")
+        ledger.notes.append("材料中没有读到问题条目，整改清单是空的；请确认材料有“存在的主要问题”及“一是、二是”分条的问题后重新生成")
     return ledger
 
 
