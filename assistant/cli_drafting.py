@@ -156,7 +156,7 @@ def models(bench: Workbench, as_json: bool) -> None:
         state = "[green]可以连接[/]" if status["reachable"] else f"[red]无法连接（{status.get('reason', '')}）[/]"
         console.print(f"远程模型接口：{status['endpoint']}  模型：{status['model']}  密钥：{status['api_key']}  {state}")
         return
-    console.print(f"内置本地模型（内容不出本机）；运行库 llama-cpp-python：{'已安装' if status['runtime'] else '[red]未安装[/]'}")
+    console.print(f"内置本地模型（内容不出本机）；运行程序 llama-server：{'已安装' if status['runtime'] else '[red]未安装[/]'}")
     for key in ("1.5b", "0.5b"):
         if key in status:
             entry = status[key]

@@ -10,6 +10,7 @@ tokens each operation sends (its token budget), counted by the model's own token
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import statistics
 import sys
@@ -33,7 +34,8 @@ PROMPT = [Message("system", "你是公文写作助手。"), Message("user", "请
 
 
 def in_process(model_path: Path, settings: Settings, repeat: int) -> tuple[list[float], list[float]]:
-    """TTFT (ms) and tokens/s of the same prompt through llama_cpp.Llama loaded in this process."""
+    """TTFT (ms) and tokens/s of the same prompt through llama_cpp.Llama loaded in this process (needs the
+    llama-cpp-python package, which set-up no longer installs: the server is llama.cpp's own llama-server)."""
     from llama_cpp import Llama
 
     llm = Llama(model_path=str(model_path), n_ctx=settings.model_context, n_threads=settings.model_threads,
@@ -113,7 +115,9 @@ def main() -> None:
         if args.save:
             args.save.write_text(result.text, encoding="utf-8")
     model.close()
-    if not args.no_baseline:  # the same prompt on llama.cpp in this process: what serving it on loopback costs
+    if not args.no_baseline and importlib.util.find_spec("llama_cpp") is None:
+        print("未安装 llama-cpp-python，跳过进程内对照（可 pip install llama-cpp-python 后再测）", file=sys.stderr)
+    elif not args.no_baseline:  # the same prompt on llama.cpp in this process: what serving it on loopback costs
         base_ttft, base_speed = in_process(model.server.model_path, settings, args.repeat)
         figures["in_process_ttft_ms_median"] = round(statistics.median(base_ttft))
         figures["in_process_tokens_per_s_median"] = round(statistics.median(base_speed), 1)

@@ -2,7 +2,8 @@
 bank-first `draft_all` given the same lines as facts, in the same run.
 
 The earlier pipeline is the code at BASELINE_COMMIT, exported from git into a temporary folder and run in a
-child process on the same model file, so both sides use the same weights, threads and machine. Reports the
+child process against the same running model server (as an OpenAI-compatible endpoint on loopback), so both
+sides use the same server, weights, threads and machine. Reports the
 median over repeats of the time per material and the prompt and output tokens sent, and for each side the
 share of sentences found in the banks (雷同) and how many of the unit's problem entries reach the material.
 
@@ -28,7 +29,7 @@ from assistant.config import Settings  # noqa: E402
 from assistant.evals.dataset import load_units  # noqa: E402
 from assistant.evals.scorers import entries_reached  # noqa: E402
 from assistant.evals.tasks import unit_sucai  # noqa: E402
-from assistant.models.factory import embedded_weights  # noqa: E402
+from assistant.models.embedded import ALIAS  # noqa: E402
 from assistant.operations import Facts  # noqa: E402
 from assistant.similarity import bank_corpus, shared_share  # noqa: E402
 from assistant.workbench import Workbench  # noqa: E402
@@ -49,8 +50,9 @@ print(json.dumps({"seconds": time.perf_counter() - start, "text": result.text, *
 """
 
 
-def baseline(unit: dict, lines: list[str], model_file: Path, tree: Path, home: Path) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(tree), "JIANSHI_HOME": str(home), "JIANSHI_MODEL_PATH": str(model_file)}
+def baseline(unit: dict, lines: list[str], base_url: str, tree: Path, home: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(tree), "JIANSHI_HOME": str(home), "JIANSHI_MODEL_URL": base_url,
+           "JIANSHI_MODEL": ALIAS, "JIANSHI_MODEL_TIMEOUT": "600"}
     payload = json.dumps({"notice": unit["notice"], "org": unit["org"], "kind": unit["kind"], "lines": lines},
                          ensure_ascii=False)
     done = subprocess.run([sys.executable, "-c", BASELINE_RUN, payload], cwd=tree, env=env, capture_output=True,
@@ -79,7 +81,6 @@ def main() -> None:
     unit = sample.input
     notice = bench.notices.get(str(unit["notice"]))
     ops = bench.operations(log=False)
-    model_file, _ = embedded_weights(settings)
     lines = [e["text"] for e in sample.target["entries"]]
     banks = bank_corpus(settings.knowledge_dir / "banks")
     ops.draft_area(notice, 1, org=unit["org"], kind=unit["kind"], facts=Facts(), sucai=unit_sucai(sample))  # warm
@@ -90,7 +91,7 @@ def main() -> None:
             start = time.perf_counter()
             result = ops.draft_all(notice, org=unit["org"], kind=unit["kind"], facts=Facts(), sucai=unit_sucai(sample))
             new.append({"seconds": time.perf_counter() - start, "text": result.text, **result.usage})
-            old.append(baseline(unit, lines, model_file, tree, settings.home))
+            old.append(baseline(unit, lines, ops.step.model.server.base_url, tree, settings.home))
             print(f"第{round_ + 1}轮：素材 {new[-1]['seconds']:.0f} 秒，参考库优先 {old[-1]['seconds']:.0f} 秒",
                   file=sys.stderr, flush=True)
     figures = {}

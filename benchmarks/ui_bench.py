@@ -69,7 +69,7 @@ def memory(pid: int) -> dict:
     ui, model = rss_kb(pid), 0
     for child in children(pid):
         cmdline = Path(f"/proc/{child}/cmdline").read_bytes() if Path(f"/proc/{child}/cmdline").exists() else b""
-        if b"llama_cpp.server" in cmdline:
+        if b"llama-server" in cmdline:
             model += rss_kb(child)
         else:
             ui += rss_kb(child)

@@ -21,7 +21,7 @@ pip_install() {
 }
 
 # ---- system packages (Debian) -----------------------------------------------------------------------
-APT_PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk poppler-utils chromium)
+APT_PACKAGES=(libreoffice-writer-nogui fonts-noto-cjk poppler-utils chromium cmake g++ make)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -32,7 +32,7 @@ if ((${#missing[@]})); then
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     else
-        say "提示：缺少系统软件包 ${missing[*]}（导出预览与慢速测试、浏览器测试需要），请用 apt-get 安装"
+        say "提示：缺少系统软件包 ${missing[*]}（编译内置模型服务、导出预览与慢速测试、浏览器测试需要），请用 apt-get 安装"
     fi
 fi
 
@@ -53,16 +53,47 @@ if [ "$want" != "$have" ]; then
     echo "$want" > "$STAMP_DIR/pyproject"
 fi
 
-# ---- embedded model runtime and offline tokenizer files (requirements/nodeps.txt, hashed) ---------------
-# llama-cpp-python is built from its source archive with portable CPU flags: llama.cpp's default native build
-# segfaults on CPUs that report AMX. Its run-time dependencies are already in the lock.
+# ---- offline tokenizer files (requirements/nodeps.txt, hashed) -----------------------------------------
+if ! "$VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('llama-index-core') != '0.14.25')" 2>/dev/null; then
+    say "安装离线分词文件"
+    pip_install --require-hashes --no-deps -r requirements/nodeps.txt
+fi
+
+# ---- embedded model server: llama.cpp's llama-server ---------------------------------------------------
+# Built from the llama.cpp sources vendored in the llama-cpp-python source archive (requirements/llama-source.txt,
+# checked by hash), only the `llama-server` target, with portable CPU flags: llama.cpp's default native build
+# segfaults on CPUs that report AMX. Installed as .venv/bin/llama-server; rebuilt only when version or flags change.
 LLAMA_VERSION=0.3.36
-if ! "$VENV/bin/python" -c "import llama_cpp, sys; sys.exit(llama_cpp.__version__ != '$LLAMA_VERSION')" 2>/dev/null \
-    || ! "$VENV/bin/python" -c "import llama_cpp.server, uvicorn, sse_starlette" 2>/dev/null \
-    || ! "$VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('llama-index-core') != '0.14.25')" 2>/dev/null; then
-    say "编译安装 llama-cpp-python $LLAMA_VERSION 与离线分词文件（首次约需 5 分钟）"
-    CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON" \
-        pip_install --require-hashes --no-deps -r requirements/nodeps.txt
+LLAMA_FLAGS=(-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF
+             -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_OPENSSL=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+             -DGGML_BMI2=ON)
+want=$(echo "$LLAMA_VERSION ${LLAMA_FLAGS[*]}" | sha256sum | cut -c1-16)
+if [ ! -x "$VENV/bin/llama-server" ] || [ "$(cat "$STAMP_DIR/llama-server" 2>/dev/null || true)" != "$want" ]; then
+    for tool in cmake g++ make; do
+        command -v "$tool" >/dev/null 2>&1 || { say "缺少编译工具 $tool，请先安装（apt-get install cmake g++ make）"; exit 1; }
+    done
+    say "编译内置模型服务 llama-server（llama.cpp 源码，来自 llama-cpp-python $LLAMA_VERSION；两核约需 8 分钟）"
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    # pip reads the archive's metadata through its build backend in an isolated environment (not hash-checked,
+    # like any sdist); the archive itself is checked against the hash.
+    if ! "$VENV/bin/python" -m pip download -q --require-hashes --no-deps --no-binary :all: \
+            -r requirements/llama-source.txt -d "$work" >"$STAMP_DIR/llama-build.log" 2>&1; then
+        cat "$STAMP_DIR/llama-build.log" >&2
+        say "下载 llama.cpp 源码失败，详见上面的输出"
+        exit 1
+    fi
+    tar -xzf "$work"/llama_cpp_python-"$LLAMA_VERSION".tar.gz -C "$work"
+    if ! { cmake -S "$work/llama_cpp_python-$LLAMA_VERSION/vendor/llama.cpp" -B "$work/build" "${LLAMA_FLAGS[@]}" \
+           && cmake --build "$work/build" --target llama-server -j "$(nproc)"; } >>"$STAMP_DIR/llama-build.log" 2>&1; then
+        tail -40 "$STAMP_DIR/llama-build.log" >&2
+        say "编译 llama-server 失败，完整日志：$STAMP_DIR/llama-build.log"
+        exit 1
+    fi
+    install -m 755 "$work/build/bin/llama-server" "$VENV/bin/llama-server"
+    rm -rf "$work"
+    trap - EXIT
+    echo "$want" > "$STAMP_DIR/llama-server"
 fi
 
 # ---- bundled model weights: part packages pinned by version and sha256 (requirements/models.txt) --------

@@ -42,10 +42,18 @@ def test_model_parts_and_unbundled_packages_are_checked_by_hash():
     parts = {normal(name) for weights in BUNDLED.values() for name in weights.packages}
     assert set(models) == parts and all(models.values())
     nodeps = entries(REQUIREMENTS / "nodeps.txt")
-    assert set(nodeps) == {"llama-cpp-python", "llama-index-core"} and all(nodeps.values())
+    assert set(nodeps) == {"llama-index-core"} and all(nodeps.values())
+
+
+def test_the_model_server_is_built_from_a_hash_checked_source_archive():
     setup = (PROJECT_ROOT / "scripts" / "setup.sh").read_text(encoding="utf-8")
     version = re.search(r"^LLAMA_VERSION=(\S+)", setup, re.M).group(1)
-    assert f"llama-cpp-python=={version} " in (REQUIREMENTS / "nodeps.txt").read_text(encoding="utf-8")
+    source = entries(REQUIREMENTS / "llama-source.txt")
+    assert list(source) == ["llama-cpp-python"] and len(source["llama-cpp-python"]) == 1
+    assert f"llama-cpp-python=={version} " in (REQUIREMENTS / "llama-source.txt").read_text(encoding="utf-8")
+    download = re.search(r"pip download (.+?)-r requirements/llama-source\.txt", setup, re.S)
+    assert download and "--require-hashes" in download.group(1) and "--no-deps" in download.group(1)
+    assert "--target llama-server" in setup and "-DGGML_NATIVE=OFF" in setup and '"$VENV/bin/llama-server"' in setup
 
 
 def test_setup_installs_nothing_unhashed():

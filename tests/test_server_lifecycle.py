@@ -123,7 +123,7 @@ def test_a_server_left_by_an_earlier_app_is_stopped_at_the_next_start(tmp_path):
     # A record whose pid now belongs to another program: that program is left alone.
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     (run / "model-server-1-2.json").write_text(json.dumps(
-        {"app": ended_app.pid, "pid": other.pid, "port": 0, "command": ["llama_cpp.server", "--port", "1"]}),
+        {"app": ended_app.pid, "pid": other.pid, "port": 0, "command": ["llama-server", "--port", "1"]}),
         encoding="utf-8")
     server = EmbeddedServer(tmp_path / "model.gguf", records=ServerRecords(run), command=stub_command, start_timeout=30)
     try:
@@ -162,7 +162,7 @@ def test_sigterm_to_jianshi_ui_stops_the_real_model_server(tmp_path):
         assert found, app.stdout.read() if app.poll() is not None else "no model server was started"
         record = found[0]
         server_pid = json.loads(record.read_text())["pid"]
-        assert "llama_cpp.server" in command_line(server_pid)
+        assert command_line(server_pid)[0].endswith("llama-server")
         app.send_signal(signal.SIGTERM)
         output, _ = app.communicate(timeout=60)
         assert gone(server_pid), "the llama.cpp server outlived `jianshi ui`"

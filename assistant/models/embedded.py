@@ -1,13 +1,15 @@
-"""The embedded model, served on loopback by llama-cpp-python's OpenAI-compatible server.
+"""The embedded model, served on loopback by llama.cpp's own OpenAI-compatible server (`llama-server`).
 
 Serving it (rather than loading it in-process) puts the embedded model on the same OpenAI-compatible path as
 every other backend: one client, one error mapping, one log; and a crash in native code cannot take the web
 UI down with it. The server is started on first use and ends with the app, however the app ends (see
 server_process: the parent-death signal, the records of running servers, and `stop` at exit).
 
-The llama.cpp server answers one completion at a time and drops requests that arrive while it is busy, so
-the client queues its own requests (one at a time per server), and concurrent first callers wait for one
-start rather than starting two servers.
+`llama-server` is built at set-up from the llama.cpp sources vendored in the llama-cpp-python source archive
+(scripts/setup.sh) and installed next to the virtualenv's python. It serves one slot: requests are queued by
+the client (one at a time per server), and concurrent first callers wait for one start rather than starting
+two servers. With one slot, consecutive prompts that share a prefix (system text, examples) reuse its KV cache;
+n-gram speculation drafts tokens from the text already in the context, which is where rewriting pays.
 """
 
 from __future__ import annotations
@@ -37,18 +39,32 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def default_binary() -> Path:
+    """Where scripts/setup.sh installs llama-server: beside the virtualenv's python."""
+    return Path(sys.executable).parent / "llama-server"
+
+
 def llama_server_command(server: "EmbeddedServer", port: int) -> list[str]:
-    return [sys.executable, "-m", "llama_cpp.server", "--model", str(server.model_path), "--model_alias", ALIAS,
-            "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(server.n_ctx), "--n_threads", str(server.n_threads)]
+    command = [str(server.binary), "--model", str(server.model_path), "--alias", ALIAS,
+               "--host", "127.0.0.1", "--port", str(port), "--ctx-size", str(server.n_ctx),
+               "--threads", str(server.n_threads), "--threads-batch", str(server.n_threads),
+               "--parallel", "1", "--no-webui", "--metrics", "--cache-ram", str(server.cache_ram_mib)]
+    if server.speculation != "off":
+        command += ["--spec-type", server.speculation]
+    return command
 
 
 class EmbeddedServer:
     def __init__(self, model_path: Path, *, n_ctx: int = 4096, n_threads: int = 2, log_path: Path | None = None,
                  start_timeout: float = 180.0, records: ServerRecords | None = None,
-                 command: Callable[["EmbeddedServer", int], list[str]] = llama_server_command) -> None:
+                 command: Callable[["EmbeddedServer", int], list[str]] = llama_server_command,
+                 binary: Path | None = None, speculation: str = "ngram-simple", cache_ram_mib: int = 256) -> None:
         self.model_path = Path(model_path)
         self.n_ctx = n_ctx
         self.n_threads = n_threads
+        self.binary = Path(binary) if binary else default_binary()
+        self.speculation = speculation  # a llama-server --spec-type, or "off"
+        self.cache_ram_mib = cache_ram_mib  # host memory for prompt states kept beside the slot's own cache
         self.log_path = log_path
         self.start_timeout = start_timeout
         self.records = records  # where running servers are recorded, so a leftover is found at the next start
@@ -73,11 +89,8 @@ class EmbeddedServer:
 
     def _launch(self) -> str:
         self.stop()  # a process that died or stopped answering is replaced
-        if self.command is llama_server_command:
-            try:
-                import llama_cpp  # noqa: F401
-            except ImportError as exc:
-                raise ModelUnavailable("未安装内置模型运行库 llama-cpp-python", hint="请运行 bash scripts/setup.sh") from exc
+        if self.command is llama_server_command and not self.binary.is_file():
+            raise ModelUnavailable(f"未找到内置模型运行程序 llama-server（{self.binary}）", hint="请运行 bash scripts/setup.sh")
         if self.records is not None:
             self.records.stop_leftovers()  # a server an earlier app could not stop holds gigabytes: end it
         self.port = free_port()
@@ -102,6 +115,7 @@ class EmbeddedServer:
         raise ModelUnavailable(f"内置模型在 {self.start_timeout:.0f} 秒内没有启动完成", hint="机器可能过于繁忙，请稍后重试")
 
     def _ready(self) -> bool:
+        """llama-server answers 503 on every path but /health while it loads the weights."""
         try:
             with urllib.request.urlopen(f"{self.base_url}/models", timeout=1) as response:
                 return bool(json.load(response).get("data"))
@@ -148,8 +162,8 @@ class EmbeddedModel(OpenAICompatModel):
         """Exact for this model: its own tokenizer, through the server's tokenize endpoint."""
         text = "\n".join(m.content for m in messages)
         try:
-            request = urllib.request.Request(f"{self.server.base_url.removesuffix('/v1')}/extras/tokenize",
-                                             data=json.dumps({"input": text}).encode(),
+            request = urllib.request.Request(f"http://127.0.0.1:{self.server.port}/tokenize",
+                                             data=json.dumps({"content": text}).encode(),
                                              headers={"Content-Type": "application/json"})
             with urllib.request.urlopen(request, timeout=10) as response:
                 return len(json.load(response)["tokens"]) + 4 * len(messages)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import urllib.error
 import urllib.request
@@ -11,7 +10,7 @@ from pathlib import Path
 
 from ..config import Settings
 from .base import ChatModel, ModelError
-from .embedded import EmbeddedModel, EmbeddedServer
+from .embedded import EmbeddedModel, EmbeddedServer, default_binary
 from .server_process import ServerRecords
 from .openai_compat import OpenAICompatModel
 from .weights import BUNDLED, check_gguf, ensure_weights, locate_parts
@@ -28,7 +27,9 @@ def build_model(settings: Settings, *, progress: Callable[[int, int], None] | No
     logs = settings.home / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     server = EmbeddedServer(path, n_ctx=settings.model_context, n_threads=settings.model_threads,
-                            log_path=logs / "model-server.log", records=ServerRecords(settings.home / "run"))
+                            log_path=logs / "model-server.log", records=ServerRecords(settings.home / "run"),
+                            binary=settings.llama_server, speculation=settings.model_speculation,
+                            cache_ram_mib=settings.model_cache_ram)
     return EmbeddedModel(server, label=label, timeout=max(settings.model_timeout, 300.0))
 
 
@@ -56,7 +57,7 @@ def backend_status(settings: Settings) -> dict:
         except (urllib.error.URLError, OSError, ValueError) as exc:
             status.update(reachable=False, reason=str(getattr(exc, "reason", exc)))
         return status
-    status = {"backend": "embedded", "runtime": bool(importlib.util.find_spec("llama_cpp"))}
+    status = {"backend": "embedded", "runtime": (settings.llama_server or default_binary()).is_file()}
     if settings.model_path:
         status.update(model=str(settings.model_path))
         try:
