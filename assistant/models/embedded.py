@@ -48,7 +48,10 @@ def llama_server_command(server: "EmbeddedServer", port: int) -> list[str]:
     command = [str(server.binary), "--model", str(server.model_path), "--alias", ALIAS,
                "--host", "127.0.0.1", "--port", str(port), "--ctx-size", str(server.n_ctx),
                "--threads", str(server.n_threads), "--threads-batch", str(server.n_threads),
-               "--parallel", "1", "--no-webui", "--metrics", "--cache-ram", str(server.cache_ram_mib)]
+               "--parallel", "1", "--no-webui", "--metrics", "--cache-ram", str(server.cache_ram_mib),
+               # Read, not memory-mapped: the CPU backend repacks most weights into a copy of its own, so with mmap
+               # the file's pages stay resident beside that copy (1.9 GB peak for the 1.5B instead of 1.3 GB).
+               "--load-mode", "none"]
     if server.speculation != "off":
         command += ["--spec-type", server.speculation]
     return command
