@@ -41,7 +41,7 @@ import yaml  # noqa: E402
 
 from assistant.config import Settings  # noqa: E402
 from assistant.retrieval.knowledge_base import KnowledgeBase  # noqa: E402
-from assistant.retrieval.store import USER_COLLECTION  # noqa: E402
+from assistant.retrieval.store import USER_COLLECTION, IndexStore  # noqa: E402
 
 BANKS = ROOT / "knowledge" / "banks"
 CLAUSE = re.compile(r"[^，。；：、！？]{4,}")
@@ -166,6 +166,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20240101)
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--vectors", choices=("model", "clauses"), default="model",
+                        help="document vectors: the model on each chunk (hours at 10,000 chunks), or the mean of "
+                        "the model's vectors of each chunk's clauses (minutes; see clause_vectors.py)")
     parser.add_argument("--workdir", type=Path, help="keep corpus and index here; a second run with the same "
                         "--chunks finds nothing to ingest and measures the queries only")
     args = parser.parse_args()
@@ -175,7 +178,13 @@ def main() -> None:
         write_corpus(workdir / "corpus", args.chunks, args.seed)
         empty = workdir / "no-bundled-knowledge"
         empty.mkdir(parents=True, exist_ok=True)
-        kb = KnowledgeBase(settings=Settings(home=workdir / "home", knowledge_dir=empty), progress=True)
+        settings = Settings(home=workdir / "home", knowledge_dir=empty)
+        store = None
+        if args.vectors == "clauses":
+            from clause_vectors import ClauseMeanEmbedding
+
+            store = IndexStore.open(home=settings.home, embedding=ClauseMeanEmbedding())
+        kb = KnowledgeBase(settings=settings, store=store, progress=True)
 
         start = time.perf_counter()
         result = kb.ingester.ingest([workdir / "corpus"])
