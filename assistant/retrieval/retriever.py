@@ -137,7 +137,7 @@ class Retriever:
 
     def _dense(self, corpus: Corpus, vector: list[float], n: int, mask: np.ndarray | None) -> list[tuple[str, float]]:
         hits: list[tuple[str, float]] = []
-        for name in dict.fromkeys(corpus.collections):
+        for name in corpus.sizes:  # the collections with rows, in corpus order
             allowed = None
             if mask is not None:
                 allowed = [corpus.ids[i] for i in np.flatnonzero(mask) if corpus.collections[i] == name]
