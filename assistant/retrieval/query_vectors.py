@@ -86,7 +86,7 @@ def encoder_threads(setting: int, *, cores: int | None = None, loadavg: Path = L
     A query is a dozen or two tokens: split over two threads, each of its ~100 parallel steps waits for the
     other thread to wake. When the other core is busy (the model server generating, another search) that wait
     costs more than the split saves: measured on the reference machine under load, one thread took 36 ms
-    where two took 41 ms, and used 9% less CPU. On an idle machine two threads are faster. The number of
+    where two took 41 ms, and used about 8% less CPU. On an idle machine two threads are faster. The number of
     running tasks comes from /proc/loadavg (Linux); where it cannot be read, every core is used, as before.
     """
     if setting > 0:

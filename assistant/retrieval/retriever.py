@@ -4,6 +4,10 @@ Every passage carries its id (a bank id such as problem-2024-1-01, notice-2024-1
 third chunk of a drafter's file), so drafting operations can cite what they used. Filters (kind, dimension,
 year, area) are applied to both retrievers before ranking, not to the fused list afterwards, so a narrow
 filter still returns its k best passages.
+
+On the fast path (query_vectors.QueryVectors, the default) the query vector is computed on a worker thread
+while the keyword side runs, and reused when the same text is searched again; the results are the same as on
+the plain sequential path.
 """
 
 from __future__ import annotations
@@ -93,13 +97,11 @@ class Retriever:
             self._prepared = True
         embedded = text[:EMBED_QUERY_CHARS]
         dense = mode in ("hybrid", "dense")
-        pending = None
-        if dense and self.queries is not None:
-            pending = self.queries.start(embedded)  # encodes on its worker while the keyword side runs here
-        if self.queries is not None:  # one round trip for every collection's revision
+        if self.queries is not None:  # the encoder starts on its worker; the revisions come in one round trip
+            pending = self.queries.start(embedded) if dense else None
             corpus = self.lexical.corpus(self.store.revisions(self.lexical.collections))
         else:
-            corpus = self.lexical.corpus()
+            pending, corpus = None, self.lexical.corpus()
         mask = filter_mask(corpus, kind=kind, dimension=dimension, year=year, area=area)
         if self.visible is not None:
             seen = self._visible_rows(corpus)
