@@ -273,7 +273,7 @@ def main() -> None:
 
         report = {
             "chunks": chunk_count, "files": len(result.added) + len(result.unchanged),
-            "queries": len(items), "repeat": args.repeat,
+            "queries": len(items), "repeat": args.repeat, "document_vectors": args.vectors,
             "ingest_seconds": None if reused else round(ingest_seconds, 1),
             "ingest_chunks_per_second": None if reused else round(chunk_count / ingest_seconds, 2),
             "first_query_ms": round(cold_ms, 1), "search": modes, "hybrid_fast_vs_plain": paths,
@@ -291,7 +291,8 @@ def main() -> None:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    print(f"语料：{report['chunks']} 段（{report['files']} 个文件），查询 {report['queries']} 条 × {args.repeat} 轮")
+    vectors = "模型逐段计算" if args.vectors == "model" else "各段分句向量的平均（见 clause_vectors.py）"
+    print(f"语料：{report['chunks']} 段（{report['files']} 个文件），文档向量：{vectors}；查询 {report['queries']} 条 × {args.repeat} 轮")
     if report["ingest_seconds"] is None:
         print("导入：索引已在 --workdir 中，本次只测检索")
     else:
