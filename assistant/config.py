@@ -62,7 +62,7 @@ class Settings:
     retrieval_fast: bool = Field(default=True, description="检索快速路径：查询向量与关键词检索同时计算、同一查询文本的向量复用；"
                                  "关闭则按原来的顺序逐步计算（基准对比用）")
     query_cache_size: int = Field(default=256, ge=0, description="快速路径保留最近多少条查询文本的向量（0 为不保留）")
-    embedding_threads: int = Field(default=0, ge=0, description="计算查询向量的线程数；0 为按当时空闲的核数（其他程序占着核时用 1 个）")
+    embedding_threads: int = Field(default=0, ge=0, description="计算查询向量的线程数；0 为用全部核")
     # Model backend: a remote OpenAI-compatible endpoint when model_url is set, else the embedded model.
     model_url: str | None = Field(default=None, validation_alias=AliasChoices("JIANSHI_MODEL_URL", "OPENAI_BASE_URL"),
                                   description="OpenAI 兼容接口地址；留空则使用内置本地模型")

@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from assistant.config import Settings, SettingsError
-from assistant.retrieval.query_vectors import QueryVectors, encoder_threads
+from assistant.retrieval.query_vectors import QueryVectors
 
 
 class CountingEmbedding:
@@ -73,27 +73,15 @@ def test_each_retriever_owns_its_cache():
 
 def test_the_encoder_runs_on_the_worker_with_the_chosen_threads():
     embedding = CountingEmbedding()
-    vectors = QueryVectors(embedding, threads=1)
-    pending = vectors.start("理论学习")
-    assert pending.result() == vectors.vector("理论学习")
-    (threads, name), = embedding.threads
-    assert threads == 1 and name.startswith("jianshi-query-vector")
-    vectors.close()
-
-
-def loadavg(tmp_path, running):
-    path = tmp_path / "loadavg"
-    path.write_text(f"1.52 1.31 0.98 {running}/431 12345\n")
-    return path
-
-
-def test_encoder_threads_follow_the_setting_or_the_idle_cores(tmp_path):
-    assert encoder_threads(3, cores=2, loadavg=loadavg(tmp_path, 9)) == 3
-    assert encoder_threads(0, cores=2, loadavg=loadavg(tmp_path, 1)) == 2  # only the reader runs: every core
-    assert encoder_threads(0, cores=2, loadavg=loadavg(tmp_path, 2)) == 1  # another task holds one core
-    assert encoder_threads(0, cores=8, loadavg=loadavg(tmp_path, 3)) == 6
-    assert encoder_threads(0, cores=2, loadavg=loadavg(tmp_path, 7)) == 1
-    assert encoder_threads(0, cores=4, loadavg=tmp_path / "missing") == 4  # not Linux: every core, as before
+    pinned, default = QueryVectors(embedding, threads=1), QueryVectors(embedding)
+    pending = pinned.start("理论学习")
+    assert pending.result() == pinned.vector("理论学习")
+    default.vector("调查研究")
+    (one, name), (every_core, _) = embedding.threads
+    assert one == 1 and every_core is None and name.startswith("jianshi-query-vector")
+    assert name != threading.current_thread().name
+    pinned.close()
+    default.close()
 
 
 def test_the_fast_path_settings(monkeypatch):

@@ -162,6 +162,15 @@ def test_searching_the_same_text_again_reuses_its_vector(retriever):
     assert (retriever.queries.hits - hits, retriever.queries.misses - misses) == (1, 1)
 
 
+def test_the_query_vector_does_not_depend_on_the_thread_count(embedding):
+    text = "理论学习中心组学习满足于读文件"
+    default = embedding.query_vector(text)
+    try:
+        assert embedding.query_vector(text, threads=1) == pytest.approx(default, abs=1e-6)
+    finally:
+        embedding.query_vector(text, threads=os.cpu_count() or 1)  # this thread back to every core
+
+
 def test_revisions_read_in_one_call_match_each_collection(built):
     names = built.retriever.lexical.collections
     assert built.store.revisions(names) == tuple(built.store.revision(name) for name in names)

