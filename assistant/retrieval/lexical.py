@@ -80,9 +80,12 @@ class LexicalIndex:
         self._corpus: Corpus | None = None
         self._lock = threading.Lock()
 
-    def corpus(self) -> Corpus:
-        """The current corpus, reloaded from the store if any collection changed since the last load."""
-        revisions = tuple(self.store.revision(name) for name in self.collections)
+    def corpus(self, revisions: tuple | None = None) -> Corpus:
+        """The current corpus, reloaded from the store if any collection changed since the last load.
+
+        `revisions` are the collections' current revisions if the caller has read them (store.revisions reads
+        them all in one round trip); otherwise each collection is asked in turn."""
+        revisions = revisions or tuple(self.store.revision(name) for name in self.collections)
         with self._lock:
             if self._corpus is None or self._corpus.revisions != revisions:
                 self._corpus = self._load(revisions)

@@ -4,6 +4,10 @@ Every passage carries its id (a bank id such as problem-2024-1-01, notice-2024-1
 third chunk of a drafter's file), so drafting operations can cite what they used. Filters (kind, dimension,
 year, area) are applied to both retrievers before ranking, not to the fused list afterwards, so a narrow
 filter still returns its k best passages.
+
+On the fast path (query_vectors.QueryVectors, the default) the query vector is computed on a worker thread
+while the keyword side runs, and reused when the same text is searched again; the results are the same as on
+the plain sequential path.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from ..knowledge.records import AREA_SEPARATOR, KINDS, split_list
 from ..notices import containment
 from .fusion import normalized, reciprocal_rank_fusion
 from .lexical import Corpus, LexicalIndex
+from .query_vectors import QueryVectors
 from .query import MAX_QUERY_CHARS, MIN_QUERY_CHARS, clean_query  # noqa: F401  (part of this module's API)
 
 MODES = ("hybrid", "dense", "bm25")
@@ -60,11 +65,14 @@ class Passage:
 
 class Retriever:
     def __init__(self, *, store, lexical: LexicalIndex, prepare: Callable[[], object] | None = None,
-                 candidates: int = 50) -> None:
+                 candidates: int = 50, queries: QueryVectors | None = None) -> None:
         self.store = store
         self.lexical = lexical
         self.prepare = prepare  # e.g. index the bundled knowledge; run once, before the first search
         self.candidates = candidates
+        # The fast path (query encoded beside the keyword side, vectors kept by text); None: the plain
+        # sequential path, kept selectable (settings.retrieval_fast) so the benchmark can time both.
+        self.queries = queries
         self._prepared = prepare is None
         self.visible: Callable[[dict], bool] | None = None  # a view's rule for which rows it may see
         self._seen: tuple[Corpus, np.ndarray] | None = None  # that rule applied to the corpus last searched
@@ -87,17 +95,24 @@ class Retriever:
         if not self._prepared:
             self.prepare()
             self._prepared = True
-        corpus = self.lexical.corpus()
+        embedded = text[:EMBED_QUERY_CHARS]
+        dense = mode in ("hybrid", "dense")
+        if self.queries is not None:  # the encoder starts on its worker; the revisions come in one round trip
+            pending = self.queries.start(embedded) if dense else None
+            corpus = self.lexical.corpus(self.store.revisions(self.lexical.collections))
+        else:
+            pending, corpus = None, self.lexical.corpus()
         mask = filter_mask(corpus, kind=kind, dimension=dimension, year=year, area=area)
         if self.visible is not None:
             seen = self._visible_rows(corpus)
             mask = seen if mask is None else mask * seen
         n = max(self.candidates, 4 * k)
         rankings: list[list[tuple[str, float]]] = []
-        if mode in ("hybrid", "dense"):
-            rankings.append(self._dense(corpus, text[:EMBED_QUERY_CHARS], n, mask))
         if mode in ("hybrid", "bm25"):
             rankings.append([(corpus.ids[i], s) for i, s in self.lexical.search(text, n, mask, corpus)])
+        if dense:
+            vector = pending.result() if pending is not None else self.store.embedding.query_vector(embedded)
+            rankings.insert(0, self._dense(corpus, vector, n, mask))  # dense first, as fusion has always had it
         if mode == "hybrid":
             fused = reciprocal_rank_fusion([[i for i, _ in ranking] for ranking in rankings])
             ranked = normalized(fused, len(rankings))
@@ -122,10 +137,9 @@ class Retriever:
             return None
         return self._passage(corpus, passage_id, 0.0)
 
-    def _dense(self, corpus: Corpus, text: str, n: int, mask: np.ndarray | None) -> list[tuple[str, float]]:
-        vector = self.store.embedding.query_vector(text)
+    def _dense(self, corpus: Corpus, vector: list[float], n: int, mask: np.ndarray | None) -> list[tuple[str, float]]:
         hits: list[tuple[str, float]] = []
-        for name in dict.fromkeys(corpus.collections):
+        for name in corpus.sizes:  # the collections with rows, in corpus order
             allowed = None
             if mask is not None:
                 allowed = [corpus.ids[i] for i in np.flatnonzero(mask) if corpus.collections[i] == name]

@@ -74,6 +74,11 @@ class IndexStore:
     def revision(self, name: str) -> str:
         return str(self.metadata(name).get("revision", "0"))
 
+    def revisions(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """The revision of each named collection, read in one round trip ("0" for one not created yet)."""
+        found = {c.name: (c.metadata or {}).get("revision", "0") for c in self.client.list_collections()}
+        return tuple(str(found.get(name, "0")) for name in names)
+
     def set_metadata(self, name: str, **values: Any) -> None:
         """Record values in the collection's metadata and start a new revision."""
         merged = {**self.metadata(name), **values, "revision": uuid.uuid4().hex[:12]}
