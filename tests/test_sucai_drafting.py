@@ -408,7 +408,7 @@ def test_second_cause_and_measure_prompts_carry_the_units_events_not_the_bank_te
 
 
 def test_an_owner_the_facts_do_not_give_becomes_a_slot():
-    from assistant.operations.roots import OWNER_FACT, SLOT_DEADLINE, SLOT_OWNER, unsupported_owner_to_slot
+    from assistant.operations.owners import OWNER_FACT, SLOT_DEADLINE, SLOT_OWNER, unsupported_owner_to_slot
 
     preparation = "会前局党组集中学习研讨5次，班子成员与分管站所负责人谈心谈话41人次"
     assert not OWNER_FACT.search(preparation)  # a preparation figure names no owner
