@@ -37,6 +37,31 @@ def test_rubric_pass_and_majors():
     assert S.rubric_majors(clean).value == 1 and S.rubric_majors([]).value == 0 and S.rubric_majors(clean).passed is None
 
 
+def test_invented_facts_counts_what_each_request_showed_the_model():
+    from types import SimpleNamespace
+
+    from assistant.evals.cache import Call
+    from assistant.evals.tasks import model_scores, shown_request
+    from assistant.models.base import ModelReply
+    from assistant.operations.base import RETRY_NOTE
+
+    example = [Message("system", "不超过200字"), Message("user", "事例：西河村饮水问题反映5次"),
+               Message("assistant", "（一）西河村饮水问题反映5次。")]
+    request = Message("user", "方向：严格执行《中国共产党纪律处分条例》\n事例：优良路率85%，2024年跟班检查3次")
+    first = example + [request]
+    retry = first + [Message("assistant", "（一）2025年12月31日前完成。"), Message("user", f"{RETRY_NOTE}要以“（一）”开头。")]
+    assert shown_request(first) == shown_request(retry) == request.content
+    calls = [Call(first, ModelReply("（一）2025年12月31日前完成，遵照《中国共产党纪律处分条例》。", "fake"), False),
+             Call(retry, ModelReply("（一）优良路率85%、检查3次，每季度检查5次，不超过200字。", "fake"), False)]
+    env = SimpleNamespace(model=SimpleNamespace(calls=calls))
+    score = model_scores(env, ["某局"], "")["invented_facts"]
+    # copied from the request: 《…》, 85%, 3; not shown as this case's input: 2025 and 31 (the model's own
+    # earlier reply), 5 (a few-shot example), 200 (the system text)
+    assert score.value == pytest.approx(5 / 8) and not score.passed
+    assert all(f"{m}" in score.explanation for m in ("2025", "31", "5", "200"))
+    assert "85%" not in score.explanation and "《" not in score.explanation
+
+
 def test_dimension_top2():
     assert S.dimension_top2(["theory", "people", "discipline"], ["people"]).passed
     assert not S.dimension_top2(["theory", "people", "discipline"], ["discipline"]).passed
