@@ -493,3 +493,5 @@ def test_a_problem_example_is_never_cut_inside_a_figure():
     run_on = "检查" * 23 + "年年在85%以上"  # no clause ends in the second half: the cut lands inside 85%
     assert len(run_on[:EXAMPLE_CHARS]) == EXAMPLE_CHARS and run_on[:EXAMPLE_CHARS].endswith("8")
     assert clipped(run_on).endswith("在") and clipped("短句，85%") == "短句，85%"
+    half_slot = "检查" * 22 + "拖了〔待补：具体时间〕"
+    assert clipped(half_slot) == "检查" * 22 + "拖了"

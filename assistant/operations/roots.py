@@ -39,14 +39,14 @@ EXAMPLE_CHARS = 50  # of a problem's example, enough to name the place and the e
 
 def clipped(example: str, limit: int = EXAMPLE_CHARS) -> str:
     """The start of an example, cut after a whole clause where one ends in the second half of the limit, and
-    never inside a figure: "优良路率85%" cut to "优良路率8" would show the model a figure of its own."""
+    never inside a figure or a slot: "优良路率85%" cut to "优良路率8" would show the model a figure of its own."""
     if len(example) <= limit:
         return example
     cut = example[:limit]
     boundary = max(cut.rfind(mark) for mark in "，；、。")
     if boundary >= limit // 2:
         return cut[:boundary]
-    return re.sub(r"[\d.．%％]+$", "", cut)
+    return re.sub(r"(?:〔[^〕]*|[\d.．%％]+)$", "", cut)
 
 
 def problem_details(problems: list[dict]) -> str:
