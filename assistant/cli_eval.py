@@ -41,10 +41,10 @@ def _refs(prompts: tuple[str, ...], extra: tuple[str, ...]) -> list[str]:
 
 @main.command(name="eval", context_settings=CONTEXT)
 @click.option("--prompts", "prompts", multiple=True, metavar="名称@v版本 …",
-              help="要比较的提示词版本，如 --prompts cause_explain@v1 cause_explain@v2；省略时比较每个有两个版本的提示词的最新两版")
+              help="要比较的提示词版本，如 --prompts cause_explain@v1 cause_explain@v2；省略时比较起草在用的版本（v1，见 prompts/in_use.yaml）和各提示词的最新版本（v2）")
 @click.argument("extra", nargs=-1, metavar="")
 @click.option("--dataset", "datasets", multiple=True, metavar="名称",
-              help="评测集：drafting、analyze、revision、retrieval（可多次使用）；省略时全部")
+              help="评测集：drafting、analyze、revision、retrieval、sucai（可多次使用）；省略时全部")
 @click.option("--limit", type=click.IntRange(min=1), metavar="N", help="每个评测集只用前 N 条")
 @click.option("--repeat", type=click.IntRange(min=1), default=1, metavar="K", show_default=True, help="每条用例重复 K 次（换随机种子）")
 @click.option("--model", "model_choice", metavar="0.5b|1.5b|文件|名称", help="评测用的模型；省略时用当前配置的模型")

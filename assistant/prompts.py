@@ -1,6 +1,7 @@
 """Prompts as versioned files: prompts/<name>/v<N>.yaml, loaded by name (newest) or name@vN.
 
-A prompt file holds name, version, description, system, template, few-shot examples and sampling options.
+A prompt file holds name, version, description, system, template, few-shot examples and sampling options,
+and `appends_owner: true` when the code, not the model, ends the reply with the owner and the deadline.
 Rendering fails loudly on a missing variable, so a prompt change can never silently drop an input.
 """
 
@@ -35,6 +36,7 @@ class Prompt:
     max_tokens: int = 256
     temperature: float = 0.2
     source_hash: str = ""
+    appends_owner: bool = False  # the model writes no owner or deadline; the code appends them (measures)
 
     @property
     def ref(self) -> str:
@@ -116,4 +118,5 @@ class PromptLibrary:
         return Prompt(name=name, version=version, system=str(data.get("system", "")), template=str(data["template"]),
                       examples=list(data.get("examples", [])), description=str(data.get("description", "")),
                       max_tokens=int(data.get("max_tokens", 256)), temperature=float(data.get("temperature", 0.2)),
-                      source_hash=hashlib.sha256(raw).hexdigest()[:16])
+                      source_hash=hashlib.sha256(raw).hexdigest()[:16],
+                      appends_owner=data.get("appends_owner") is True)

@@ -37,6 +37,31 @@ def test_rubric_pass_and_majors():
     assert S.rubric_majors(clean).value == 1 and S.rubric_majors([]).value == 0 and S.rubric_majors(clean).passed is None
 
 
+def test_invented_facts_counts_what_each_request_showed_the_model():
+    from types import SimpleNamespace
+
+    from assistant.evals.cache import Call
+    from assistant.evals.tasks import model_scores, shown_request
+    from assistant.models.base import ModelReply
+    from assistant.operations.base import RETRY_NOTE
+
+    example = [Message("system", "不超过200字"), Message("user", "事例：西河村饮水问题反映5次"),
+               Message("assistant", "（一）西河村饮水问题反映5次。")]
+    request = Message("user", "方向：严格执行《中国共产党纪律处分条例》\n事例：优良路率85%，2024年跟班检查3次")
+    first = example + [request]
+    retry = first + [Message("assistant", "（一）2025年12月31日前完成。"), Message("user", f"{RETRY_NOTE}要以“（一）”开头。")]
+    assert shown_request(first) == shown_request(retry) == request.content
+    calls = [Call(first, ModelReply("（一）2025年12月31日前完成，遵照《中国共产党纪律处分条例》。", "fake"), False),
+             Call(retry, ModelReply("（一）优良路率85%、检查3次，每季度检查5次，不超过200字。", "fake"), False)]
+    env = SimpleNamespace(model=SimpleNamespace(calls=calls))
+    score = model_scores(env, ["某局"], "")["invented_facts"]
+    # copied from the request: 《…》, 85%, 3; not shown as this case's input: 2025 and 31 (the model's own
+    # earlier reply), 5 (a few-shot example), 200 (the system text)
+    assert score.value == pytest.approx(5 / 8) and not score.passed
+    assert all(f"{m}" in score.explanation for m in ("2025", "31", "5", "200"))
+    assert "85%" not in score.explanation and "《" not in score.explanation
+
+
 def test_dimension_top2():
     assert S.dimension_top2(["theory", "people", "discipline"], ["people"]).passed
     assert not S.dimension_top2(["theory", "people", "discipline"], ["discipline"]).passed
@@ -223,15 +248,50 @@ def test_cache_answers_repeated_calls(tmp_path):
     assert len(inner.history) == 3 and second.misses == 2
 
 
-def test_versions_default_to_the_two_newest_of_each_prompt():
+def library(folder, versions: dict[str, int], in_use: dict[str, int] | None = None) -> PromptLibrary:
+    """A prompt folder with `count` versions of each named prompt (and an in_use.yaml when given)."""
+    for name, count in versions.items():
+        (folder / name).mkdir(parents=True)
+        for v in range(1, count + 1):
+            (folder / name / f"v{v}.yaml").write_text(f"template: 第{v}版 {{x}}\n", encoding="utf-8")
+    if in_use is not None:
+        (folder / "in_use.yaml").write_text("".join(f"{k}: {v}\n" for k, v in in_use.items()), encoding="utf-8")
+    return PromptLibrary(folder)
+
+
+def test_default_versions_compare_what_drafting_uses_with_the_newest_as_v1_and_v2(tmp_path):
+    prompts = library(tmp_path / "p", {"cause": 3, "measure": 3, "explain": 2, "single": 1},
+                      in_use={"cause": 2, "measure": 1, "explain": 2})
+    versions = resolve_versions([], prompts)
+    assert list(versions) == ["v1", "v2"]  # however many versions a prompt has
+    assert versions["v1"] == {"cause": "cause@v2", "measure": "measure@v1", "explain": "explain@v2"}
+    assert versions["v2"] == {"cause": "cause@v3", "measure": "measure@v3", "explain": "explain@v2"}
+    settled = library(tmp_path / "q", {"cause": 3, "explain": 2})  # every prompt used in its newest version
+    assert resolve_versions([], settled) == {"v1": {"cause": "cause@v2", "explain": "explain@v1"},
+                                             "v2": {"cause": "cause@v3", "explain": "explain@v2"}}
+    with pytest.raises(InputError, match="没有哪个提示词有两个版本"):
+        resolve_versions([], library(tmp_path / "r", {"single": 1}))
+
+
+def test_versions_of_the_project_default_to_in_use_and_newest():
     versions = resolve_versions([], PROMPTS)
-    two = [name for name in PROMPTS.names() if len(PROMPTS.versions(name)) >= 2]
-    assert "cause_explain" in two
-    assert versions == {label: {name: f"{name}@v{PROMPTS.versions(name)[-2 + i]}" for name in two}
-                        for i, label in enumerate(["v1", "v2"])}
+    several = [name for name in PROMPTS.names() if len(PROMPTS.versions(name)) >= 2]
+    assert "cause_explain" in several and any(len(PROMPTS.versions(name)) >= 3 for name in several)
+    assert versions == {"v1": {name: PROMPTS.get(name).ref for name in several},
+                        "v2": {name: f"{name}@v{PROMPTS.versions(name)[-1]}" for name in several}}
+
+
+def test_explicit_versions_keep_their_labels():
     chosen = resolve_versions(["cause_explain@v1", "cause_explain@v2", "item_from_sucai@v1"], PROMPTS)
     assert list(chosen) == ["cause_explain@v1", "cause_explain@v2"]
     assert chosen["cause_explain@v1"]["item_from_sucai"] == "item_from_sucai@v1"
+    pair = resolve_versions(["cause_for_problems@v2", "cause_for_problems@v3", "measure_for_problems@v2",
+                             "measure_for_problems@v3"], PROMPTS)
+    assert pair == {"v2": {"cause_for_problems": "cause_for_problems@v2", "measure_for_problems": "measure_for_problems@v2"},
+                    "v3": {"cause_for_problems": "cause_for_problems@v3", "measure_for_problems": "measure_for_problems@v3"}}
+    mixed = resolve_versions(["cause_explain@v1", "cause_explain@v2", "measure_for_problems@v2", "measure_for_problems@v3"],
+                             PROMPTS)
+    assert list(mixed) == ["cause_explain@v1+measure_for_problems@v2", "cause_explain@v2+measure_for_problems@v3"]
     with pytest.raises(PromptError):
         resolve_versions(["cause_explain@v9"], PROMPTS)
     with pytest.raises(InputError):
@@ -315,8 +375,8 @@ def test_runner_writes_cases_summary_and_report(bench, tmp_path):
     assert summary["git"]["commit"] and len(summary["git"]["commit"]) == 40 and isinstance(summary["git"]["dirty"], bool)
     assert summary["versions"]["v1"]["cause_explain"] == "cause_explain@v1" and summary["model"] == "model:fake"
     assert summary["scorers"]["invented_facts"] == S.SCORERS["invented_facts"].version
-    compared = [name for name in PROMPTS.names() if len(PROMPTS.versions(name)) >= 2]
-    assert set(summary["prompts"]) == {f"{name}@v{v}" for name in compared for v in PROMPTS.versions(name)[-2:]}
+    compared = resolve_versions([], PROMPTS)
+    assert set(summary["prompts"]) == {ref for mapping in compared.values() for ref in mapping.values()}
     assert summary["datasets"]["drafting"]["cases"] == 2 and summary["cases"] == 8
     rows = [json.loads(line) for line in (result.folder / "cases.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {(r["family"], r["version"]) for r in rows} == {(f, v) for f in ("drafting", "analyze") for v in ("v1", "v2")}

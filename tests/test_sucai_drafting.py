@@ -408,7 +408,7 @@ def test_second_cause_and_measure_prompts_carry_the_units_events_not_the_bank_te
 
 
 def test_an_owner_the_facts_do_not_give_becomes_a_slot():
-    from assistant.operations.roots import OWNER_FACT, SLOT_DEADLINE, SLOT_OWNER, unsupported_owner_to_slot
+    from assistant.operations.owners import OWNER_FACT, SLOT_DEADLINE, SLOT_OWNER, unsupported_owner_to_slot
 
     preparation = "会前局党组集中学习研讨5次，班子成员与分管站所负责人谈心谈话41人次"
     assert not OWNER_FACT.search(preparation)  # a preparation figure names no owner
@@ -416,3 +416,82 @@ def test_an_owner_the_facts_do_not_give_becomes_a_slot():
     assert unsupported_owner_to_slot(text, "（没有提供）") == f"（一）建立台账，逐项销号。责任人：{SLOT_OWNER}；完成时限：{SLOT_DEADLINE}。"
     given = "整改责任人：局党组，完成时限：2025年6月底前"
     assert unsupported_owner_to_slot(text, given) == text
+
+
+def ops_with(knowledge, notices, tmp_path, model, versions: dict[str, str]) -> Operations:
+    settings, retriever = knowledge
+    return Operations(settings=settings, model=model, retriever=retriever, notices=notices,
+                      catalog=Catalog(PROJECT_ROOT / "knowledge" / "banks"), prompts=PromptLibrary(PROJECT_ROOT / "prompts"),
+                      logbook=Logbook(tmp_path / "logs.db"), prompt_versions=versions)
+
+
+MEASURE_V3 = {"measure_for_problems": "measure_for_problems@v3", "cause_for_problems": "cause_for_problems@v3"}
+
+
+def test_third_measure_prompt_leaves_owner_and_deadline_to_the_facts(knowledge, notices, tmp_path):
+    seen = []
+
+    def writer(messages):  # writes an owner and a deadline of its own, as small models do despite the prompt
+        seen.append(messages[-1].content)
+        return scripted_writer(messages)
+
+    facts = Facts(["整改责任人：李明同志，完成时限：2025年9月底前"])
+    ops = ops_with(knowledge, notices, tmp_path, FakeModel(default=writer), MEASURE_V3)
+    result = ops.draft_all(notices.get("2024"), org="临溪县交通运输局", kind="banzi", facts=facts, sucai=unit_sucai())
+    measures = result.data["map"]["measures"]
+    assert measures and all(m["text"].endswith("。责任人：李明同志；完成时限：2025年9月底前。") for m in measures)
+    assert all(m["owner"] == "李明同志" and m["deadline"] == "2025年9月底前" for m in measures)
+    assert not any("王建华" in m["text"] or "2025年6月" in m["text"] for m in measures)  # the model's own are gone
+    asked = [m for m in seen if "方向：" in m]
+    assert asked and not any("李明" in m or "责任人和时限的事实" in m for m in asked)  # the model is not given them
+
+    ops = ops_with(knowledge, notices, tmp_path, FakeModel(default=scripted_writer), MEASURE_V3)
+    bare = ops.draft_all(notices.get("2024"), org="临溪县交通运输局", kind="banzi", facts=Facts(), sucai=unit_sucai())
+    slots = "。责任人：〔待补：责任人〕；完成时限：〔待补：完成时限〕。"
+    assert all(m["text"].endswith(slots) and "王建华" not in m["text"] for m in bare.data["map"]["measures"])
+
+
+def test_a_third_prompt_measure_the_model_failed_keeps_the_bank_mark_after_the_owner(knowledge, notices, tmp_path):
+    ops = ops_with(knowledge, notices, tmp_path, FakeModel(default=lambda messages: "写不出来"), MEASURE_V3)
+    facts = Facts(["由局办公室牵头，2025年6月底前完成"])
+    result = ops.draft_all(notices.get("2024"), org="临溪县交通运输局", kind="banzi", facts=facts, sucai=unit_sucai())
+    measures = result.data["map"]["measures"]
+    assert measures and all(m["text"].endswith(f"。责任人：局办公室；完成时限：2025年6月底前。{BANK_MARK}")
+                            for m in measures)
+
+
+def test_second_measure_prompt_still_lets_the_model_write_the_owner(knowledge, notices, tmp_path):
+    versions = {"measure_for_problems": "measure_for_problems@v2"}
+    facts = Facts(["整改责任人：王建华同志，完成时限：2025年6月底前"])
+    ops = ops_with(knowledge, notices, tmp_path, FakeModel(default=scripted_writer), versions)
+    result = ops.draft_all(notices.get("2024"), org="临溪县交通运输局", kind="banzi", facts=facts, sucai=unit_sucai())
+    assert all(m["text"].endswith("责任人：王建华同志；完成时限：2025年6月底前。") for m in result.data["map"]["measures"])
+    other = Facts(["整改责任人：李明同志，完成时限：2025年9月底前"])  # the model's owner is not the facts': a slot
+    ops = ops_with(knowledge, notices, tmp_path, FakeModel(default=scripted_writer), versions)
+    result = ops.draft_all(notices.get("2024"), org="临溪县交通运输局", kind="banzi", facts=other, sucai=unit_sucai())
+    assert all(m["owner"] == "〔待补：责任人〕" and m["deadline"] == "〔待补：完成时限〕" for m in result.data["map"]["measures"])
+
+
+def test_owner_and_deadline_are_read_from_the_fact_nearest_the_measure():
+    from assistant.operations.owners import SLOT_DEADLINE, SLOT_OWNER, append_owner, owner_and_deadline
+
+    lines = ["调研制度整改责任人：办公室主任，完成时限：2025年3月底前", "公务接待整改由纪检组牵头，2025年6月底前完成"]
+    assert owner_and_deadline(lines, "严格公务接待管理，每月检查接待清单") == ("纪检组", "2025年6月底前")
+    assert owner_and_deadline(lines, "健全调研制度，调研到村到户") == ("办公室主任", "2025年3月底前")
+    assert owner_and_deadline(["办公室牵头"], "任何措施") == ("办公室", SLOT_DEADLINE)
+    for unrelated in ("审批超过法定时限，办理时限压缩至5个工作日", "明确责任单位和完成时限", "2024年牵头完成国道改造"):
+        assert owner_and_deadline([unrelated], "任何措施") == (SLOT_OWNER, SLOT_DEADLINE)
+    written = "（一）立规矩。每月检查一次。责任人：局党组；完成时限：2025年12月31日。"
+    assert append_owner(written, "甲", "乙") == "（一）立规矩。每月检查一次。责任人：甲；完成时限：乙。"
+
+
+def test_a_problem_example_is_never_cut_inside_a_figure():
+    from assistant.operations.roots import EXAMPLE_CHARS, clipped
+
+    clauses = "局里检查农村公路养护，大多沿着主干道看一圈就走，白鹤乡好几条通村路坑槽连片，上报的优良路率却年年在85%以上"
+    assert clipped(clauses) == "局里检查农村公路养护，大多沿着主干道看一圈就走，白鹤乡好几条通村路坑槽连片"
+    run_on = "检查" * 23 + "年年在85%以上"  # no clause ends in the second half: the cut lands inside 85%
+    assert len(run_on[:EXAMPLE_CHARS]) == EXAMPLE_CHARS and run_on[:EXAMPLE_CHARS].endswith("8")
+    assert clipped(run_on).endswith("在") and clipped("短句，85%") == "短句，85%"
+    half_slot = "检查" * 22 + "拖了〔待补：具体时间〕"
+    assert clipped(half_slot) == "检查" * 22 + "拖了"

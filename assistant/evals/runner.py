@@ -31,17 +31,14 @@ BASE_SEED = 7  # the seed ModelStep uses; repeat k > 0 asks for seed BASE_SEED +
 
 
 def resolve_versions(refs: list[str] | tuple[str, ...], prompts: PromptLibrary) -> dict[str, dict[str, str]]:
-    """Label → mapping. Without refs: the two newest versions of every prompt that has two, labelled v1, v2…
-    by version (one prompt or several alike); with refs, a single compared prompt labels by its refs."""
-    by_tag = not refs
+    """Label → mapping. Without refs: "v1" the versions drafting uses (prompts/in_use.yaml) and "v2" the
+    candidates, see default_versions; with refs, a single compared prompt labels by its refs, several
+    prompts alike by their version tag."""
     if not refs:
-        newest = {name: prompts.versions(name)[-2:] for name in prompts.names() if len(prompts.versions(name)) >= 2}
-        if not newest:
-            raise InputError("没有哪个提示词有两个版本可以比较", hint="请用 --prompts 指定版本，如 cause_explain@v1 cause_explain@v2")
-        refs = [f"{name}@v{v}" for name, pair in newest.items() for v in pair]
+        return default_versions(prompts)
     grouped: dict[str, list[str]] = {}
     for ref in refs:
-        prompt = prompts.get(ref)  # "name" means its newest version
+        prompt = prompts.get(ref)  # "name" means the version in use
         grouped.setdefault(prompt.name, []).append(prompt.ref)
     count = max(len(r) for r in grouped.values())
     uneven = [name for name, r in grouped.items() if len(r) not in (1, count)]
@@ -49,11 +46,25 @@ def resolve_versions(refs: list[str] | tuple[str, ...], prompts: PromptLibrary) 
         raise InputError(f"各提示词给出的版本个数不一致：{'、'.join(uneven)}", hint="要比较的提示词请给出同样多的版本，或只给一个版本（各次共用）")
     mappings = [{name: r[i] if len(r) > 1 else r[0] for name, r in grouped.items()} for i in range(count)]
     varying = [name for name, r in grouped.items() if len(r) > 1]
-    return {_label(m, varying, by_tag): m for m in mappings}
+    return {_label(m, varying): m for m in mappings}
 
 
-def _label(mapping: dict[str, str], varying: list[str], by_tag: bool = False) -> str:
-    if len(varying) == 1 and not by_tag:
+def default_versions(prompts: PromptLibrary) -> dict[str, dict[str, str]]:
+    """The older set "v1" is what drafting uses (prompts/in_use.yaml, else the newest version), the newer
+    set "v2" the newest version of every prompt that has several, however many versions it has. When every
+    prompt is already used in its newest version, "v1" is each one's previous version instead."""
+    several = [name for name in prompts.names() if len(prompts.versions(name)) >= 2]
+    if not several:
+        raise InputError("没有哪个提示词有两个版本可以比较", hint="请用 --prompts 指定版本，如 cause_explain@v1 cause_explain@v2")
+    in_use = {name: prompts.get(name).ref for name in several}
+    newest = {name: f"{name}@v{prompts.versions(name)[-1]}" for name in several}
+    if in_use == newest:
+        in_use = {name: f"{name}@v{prompts.versions(name)[-2]}" for name in several}
+    return {"v1": in_use, "v2": newest}
+
+
+def _label(mapping: dict[str, str], varying: list[str]) -> str:
+    if len(varying) == 1:
         return mapping[varying[0]]
     tags = {mapping[name].split("@", 1)[1] for name in varying}
     return tags.pop() if len(tags) == 1 else "+".join(mapping[name] for name in varying) or "+".join(mapping.values())

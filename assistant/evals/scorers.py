@@ -39,7 +39,7 @@ SCORERS: dict[str, ScorerSpec] = {
     "dimension_top2": ScorerSpec(1, "预期维度在前两位", True),
     "mentions_dimension": ScorerSpec(1, "分析点到第一位维度", True),
     "citation_validity": ScorerSpec(1, "引用有效率", True),
-    "invented_facts": ScorerSpec(2, "编造事实比例", True, False),
+    "invented_facts": ScorerSpec(3, "编造事实比例", True, False),
     "slots": ScorerSpec(1, "待补数", False, False),
     "length": ScorerSpec(1, "篇幅在范围内", True),
     "facts_used": ScorerSpec(1, "用上必含事实", True),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..config import Settings
 from ..document import PartRole, parse
 from ..notices import NoticeLibrary
+from ..operations.base import RETRY_NOTE
 from ..operations.catalog import Catalog, Facts
 from ..operations.whole import title_for
 from ..retrieval.retriever import MODES
@@ -66,11 +67,22 @@ def section_lines(text: str, section: str) -> range:
     return range(first, first + section.count("\n") + 1)
 
 
+def shown_request(messages) -> str:
+    """What a call showed the model of this case: its rendered request, the last user message before any
+    note sending a reply back. Not the few-shot examples (another unit's facts), the system text or the
+    model's own earlier reply."""
+    asked = [m.content for m in messages if m.role == "user" and not m.content.startswith(RETRY_NOTE)]
+    return asked[-1] if asked else ""
+
+
 def model_scores(env: Env, replies_inputs: list[str], fallback_text: str) -> dict[str, S.Score]:
+    """invented_facts counts a figure or title of the raw replies as invented unless the case's inputs or a
+    request the model was shown (the bank wording, roots, problem details, facts it was given) contain it."""
     calls = env.model.calls if env.model else []
     replies = [call.reply.text for call in calls]
     prompts = [m.content for call in calls for m in call.messages]
-    return {"invented_facts": S.invented_facts("\n".join(replies) or fallback_text, replies_inputs),
+    shown = [shown_request(call.messages) for call in calls]
+    return {"invented_facts": S.invented_facts("\n".join(replies) or fallback_text, [*replies_inputs, *shown]),
             "tokens": S.tokens(prompts, replies),
             "latency_ms": S.latency(sum(call.reply.latency_ms for call in calls), len(calls))}
 
@@ -193,8 +205,9 @@ def solve_sucai(sample: Sample, env: Env):
     others = SentenceCorpus()
     for label, text in earlier:
         others.add(text, label)
-    inputs = [*drafted.texts(), given["org"], notice.theme, *(a.title for a in notice.areas),
-              *env.passages(result.citations).values(), *counted_figures(drafted)]
+    # the unit's own inputs; the bank wording counts where a request showed it (model_scores), not the whole
+    # cited passage, of which a cause or measure prompt shows only the title
+    inputs = [*drafted.texts(), given["org"], notice.theme, *(a.title for a in notice.areas), *counted_figures(drafted)]
     scores = {"entries_reached": S.entries_reached(result.text, sample.target["entries"]),
               "sort_accuracy": S.sort_accuracy(predicted, expected),
               "bank_share": S.bank_share(shared_share(result.text, bank_corpus(env.settings.knowledge_dir / "banks"))),

@@ -43,6 +43,9 @@ def strip_markdown(text: str) -> str:
     return text.strip()
 
 
+RETRY_NOTE = "上面的输出不符合要求："  # starts the message that sends a reply back to the model
+
+
 @dataclass
 class Citation:
     n: int
@@ -211,7 +214,7 @@ class ModelStep:
                 return StepOutcome(guarded.text, log, guarded.replaced)
             note = problem
             messages = [*messages, Message("assistant", reply.text),
-                        Message("user", f"上面的输出不符合要求：{problem}。请重新输出，只输出正文。")]
+                        Message("user", f"{RETRY_NOTE}{problem}。请重新输出，只输出正文。")]
         log = StepLog(prompt.ref, self.model.name, outcome="fallback", note=note)
         return StepOutcome(fallback, log, [])
 

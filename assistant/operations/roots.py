@@ -19,15 +19,11 @@ from .areas import VOICE
 from .base import CitationBook, OperationResult
 from .catalog import DIMENSION_ORDER, Facts
 from .from_sucai import BANK_MARK
+from .owners import (DEADLINE, OWNER, SLOT_DEADLINE, SLOT_OWNER, append_owner, owner_and_deadline, owner_lines,
+                     unsupported_owner_to_slot)
 
 COPIED = 0.5  # share of a paragraph's sentences found in the reference above which it counts as copied
 BANK_WEIGHT = 0.5  # a bank suggestion counts for less than a problem the unit raised itself
-# a fact naming who answers for a measure or by when; "分管"/"负责" alone describe a post or the preparation
-# (班子成员与分管站所负责人谈心谈话41人次), not an owner
-OWNER_FACT = re.compile(r"责任人|责任领导|责任部门|责任单位|牵头|月底前|年底前|时限|之前完成")
-SLOT_OWNER, SLOT_DEADLINE = "〔待补：责任人〕", "〔待补：完成时限〕"
-OWNER = re.compile(r"责任(?:人|领导|部门)[：:]\s*([^；;。]+)")
-DEADLINE = re.compile(r"(?:完成)?时限[：:]\s*([^；;。]+)")
 
 
 def subject(kind: str) -> str:
@@ -41,12 +37,24 @@ def problem_lines(problems: list[dict]) -> str:
 EXAMPLE_CHARS = 50  # of a problem's example, enough to name the place and the event
 
 
+def clipped(example: str, limit: int = EXAMPLE_CHARS) -> str:
+    """The start of an example, cut after a whole clause where one ends in the second half of the limit, and
+    never inside a figure or a slot: "优良路率85%" cut to "优良路率8" would show the model a figure of its own."""
+    if len(example) <= limit:
+        return example
+    cut = example[:limit]
+    boundary = max(cut.rfind(mark) for mark in "，；、。")
+    if boundary >= limit // 2:
+        return cut[:boundary]
+    return re.sub(r"(?:〔[^〕]*|[\d.．%％]+)$", "", cut)
+
+
 def problem_details(problems: list[dict]) -> str:
     """Each problem with the start of its example, so a cause or measure can speak of this unit's events."""
     lines = []
     for p in problems:
         example = p.get("text", "").split("比如，", 1)[1] if "比如，" in p.get("text", "") else ""
-        example = "" if example.startswith("〔") else example[:EXAMPLE_CHARS].rstrip("，。；")
+        example = "" if example.startswith("〔") else clipped(example).rstrip("，。；")
         lines.append(f"- {p['headline']}" + (f"（事例：{example}）" if example else ""))
     return "\n".join(lines)
 
@@ -81,16 +89,6 @@ def renumber(ordinal: str):
     return fix
 
 
-def unsupported_owner_to_slot(text: str, owner_facts: str) -> str:
-    """An owner or deadline the facts do not give (the model read 局党组 out of a preparation figure, say)
-    becomes a slot: only the drafter names who answers for a measure and by when."""
-    for pattern, slot in ((OWNER, SLOT_OWNER), (DEADLINE, SLOT_DEADLINE)):
-        match = pattern.search(text)
-        if match and "〔" not in match.group(1) and match.group(1).strip() not in owner_facts:
-            text = text[:match.start(1)] + slot + text[match.end(1):]
-    return text
-
-
 class RootsWriter:
     def __init__(self, *, analyst, step) -> None:
         self.analyst = analyst
@@ -102,7 +100,7 @@ class RootsWriter:
         result = OperationResult("causes_and_measures", "")
         ranked_by_problem, near = self.rank(problems)
         dimensions = self.choose(problems, ranked_by_problem, count)
-        owner_facts = "；".join(line for line in facts.lines if OWNER_FACT.search(line)) or "（没有提供）"
+        owners = owner_lines(facts.lines)
         causes, measures, used_causes, used_measures = [], [], set(), set()
         for dimension in dimensions:
             explained = [p for p in problems if dimension in ranked_by_problem[p["id"]][:2]] or \
@@ -116,7 +114,7 @@ class RootsWriter:
             if measure is not None:
                 used_measures.add(measure["id"])
                 measures.append(self._measure(len(measures) + 1, measure, explained, causes[-1]["id"], kind,
-                                              owner_facts, book, result))
+                                              owners, book, result))
         covered = {p["area"] for m in measures for p in problems if p["id"] in m["problems"]}
         for area in sorted({p["area"] for p in problems} - covered):
             mine = [p for p in problems if p["area"] == area]
@@ -127,7 +125,7 @@ class RootsWriter:
                 continue
             used_measures.add(measure["id"])
             link = next((c["id"] for c in causes if c["dimension"] == dimension), causes[0]["id"] if causes else "")
-            measures.append(self._measure(len(measures) + 1, measure, mine, link, kind, owner_facts, book, result))
+            measures.append(self._measure(len(measures) + 1, measure, mine, link, kind, owners, book, result))
         result.text = "\n".join([*(c["text"] for c in causes), *(m["text"] for m in measures)])
         result.marked_text = result.text
         result.citations = book.citations
@@ -186,17 +184,23 @@ class RootsWriter:
         return {"id": f"c{number}", "dimension": dimension, "text": outcome.text, "bank": cause["id"],
                 "problems": [p["id"] for p in explained], "citation": n}
 
-    def _measure(self, number, measure, answered, cause_id, kind, owner_facts, book, result) -> dict:
+    def _measure(self, number, measure, answered, cause_id, kind, owners, book, result) -> dict:
         ordinal = f"（{int_to_cn(number)}）"
         n = book.cite(measure["id"], "措施参考库", measure["title"])
         headlines = "、".join(f"“{p['headline']}”" for p in answered[:3])
         fallback = f"{ordinal}{measure['title']}。针对{headlines or '上述'}等问题，{measure['text']}{BANK_MARK}"
+        owner_facts = "；".join(owners) or "（没有提供）"
         values = {"voice": VOICE[kind], "ordinal": ordinal, "measure": f"{measure['title']}。{measure['text']}",
                   "measure_title": measure["title"], "problems": problem_lines(answered) or "（无）",
                   "problem_details": problem_details(answered) or "（无）", "facts": owner_facts}
 
+        appends = self.step.prompt("measure_for_problems").appends_owner  # the model writes the measure alone
+        owner, deadline = owner_and_deadline(owners, f"{measure['title']}{values['problem_details']}")
+
         def with_owner(text: str) -> str:
             text = renumber(ordinal)(text)
+            if appends:
+                return append_owner(text, owner, deadline, mark=BANK_MARK)
             text = unsupported_owner_to_slot(text, owner_facts)
             if not OWNER.search(text):
                 text = f"{text.removesuffix(BANK_MARK).rstrip('。')}。责任人：{SLOT_OWNER}；完成时限：{SLOT_DEADLINE}。" \
