@@ -19,6 +19,7 @@ from .handlers import ChatHandler
 from .owner import OwnerGate, OwnerKey, UploadLedger, forget_uploads
 from .sessions import SessionStore
 from .sucai import SucaiDesk
+from .warmup import WarmUp
 
 
 def once(factory: Callable[[], object]) -> Callable[[], object]:
@@ -66,6 +67,7 @@ class Services:
     sucai: SucaiDesk
     key: OwnerKey
     gate: OwnerGate
+    warming: WarmUp | None = None  # the warm-up under way or done, when `warm_up` started one
 
     @classmethod
     def build(cls, workbench, ops_factory: Callable[[], object], *, store: SessionStore | None = None,
@@ -124,13 +126,15 @@ class Services:
         if self.operations.built():  # type: ignore[attr-defined]
             self.operations().step.model.close()
 
-    def warm_up(self) -> None:
-        """Build the bundled index and start the model in the background, so the first request is quick."""
-        def run() -> None:
-            try:
-                self.workbench.retriever().search("理论学习", 1)
-                self.operations()
-            except Exception:  # noqa: BLE001  a failure here shows again, in Chinese, at the first request
-                pass
-
-        threading.Thread(target=run, name="jianshi-warm-up", daemon=True).start()
+    def warm_up(self) -> WarmUp | None:
+        """Start, in the background, what the first request would otherwise wait for: the embedded model's
+        server (never a remote endpoint: nothing is contacted at start) and the index with jieba and the
+        embedding model. Returns at once; None when the warm_up setting is off."""
+        settings = self.workbench.settings
+        if not settings.warm_up:
+            return None
+        steps: dict[str, Callable[[], object]] = {"index": lambda: self.workbench.retriever().search("理论学习", 1)}
+        if not settings.model_url:
+            steps["model"] = self.operations
+        self.warming = WarmUp(steps).start()
+        return self.warming
