@@ -1,8 +1,12 @@
 """A stand-in for the llama.cpp server in process tests: answers GET /v1/models on the port it is given and runs
-until it is told to stop, like the real one. Run as `python tests/model_server_stub.py --port N [...]`."""
+until it is told to stop, like the real one. Run as `python tests/model_server_stub.py --port N [...]`; with
+--delay S it loads for S seconds before it answers, as a model does; with --fail it ends at once, as a server
+that cannot load its model does."""
 
 import argparse
 import json
+import sys
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 
@@ -22,5 +26,10 @@ class Handler(BaseHTTPRequestHandler):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--fail", action="store_true")
     known, _ = parser.parse_known_args()
+    if known.fail:
+        sys.exit("cannot load the model")
+    time.sleep(known.delay)
     HTTPServer(("127.0.0.1", known.port), Handler).serve_forever()
