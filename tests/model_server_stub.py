@@ -1,5 +1,5 @@
-"""A stand-in for the llama.cpp server in process tests: answers GET /v1/models on the port it is given and runs
-until it is told to stop, like the real one. Run as `python tests/model_server_stub.py --port N [...]`; with
+"""A stand-in for the llama.cpp server in process tests: answers GET /v1/models on the port it is given, and a
+chat completion with one streamed word, and runs until it is told to stop, like the real one. Run as `python tests/model_server_stub.py --port N [...]`; with
 --delay S it loads for S seconds before it answers, as a model does; with --fail it ends at once, as a server
 that cannot load its model does."""
 
@@ -21,6 +21,17 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        for delta, finish in (({"role": "assistant", "content": "好"}, None), ({}, "stop")):
+            chunk = {"id": "stub", "object": "chat.completion.chunk", "created": 0, "model": "jianshi-local",
+                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+            self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+        self.wfile.write(b"data: [DONE]\n\n")
 
 
 if __name__ == "__main__":

@@ -88,7 +88,8 @@ def test_warm_up_starts_the_server_once_in_the_background(tmp_path, stop_servers
     assert launched and len(launched) == 1 and server.process.poll() is None and server._ready()
     assert retriever.searches  # the index was opened as well
     assert warming.seconds["model"] >= 1.5  # it waited for the server to answer
-    services.operations()
+    model = services.operations().step.model
+    assert model._client is not None and model.base_url == server.base_url  # and asked it for one token
     assert len(launched) == 1 and built == [1]  # the first request uses what the warm-up started
 
 
