@@ -4,6 +4,9 @@ The app ends the same way whatever ends it: Ctrl+C (SIGINT), SIGTERM (a service 
 (the terminal closed) all stop the embedded model's server before the process exits; a crash is covered by
 the server's parent-death signal (assistant/models/server_process.py).
 
+While the page opens, the embedded model's server starts and the index loads in the background (ui/warmup.py;
+the `warm_up` setting turns it off): the page is served at once, and a first request waits for that start.
+
 Listening on another address asks for a password (JIANSHI_UI_PASSWORD, or typed at start) unless
 --no-auth is given. Gradio is kept offline: no analytics, no version check, no share tunnel, and its upload
 cache sits in the data directory rather than the shared /tmp.
