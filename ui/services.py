@@ -39,8 +39,8 @@ def once(factory: Callable[[], object]) -> Callable[[], object]:
 
 def prime_model(operations):
     """Start an embedded model's server and ask it for one token: the server's first answer pays one-time costs
-    (measured at 12–32 s on a busy two-core machine, against 0.5 s for the next one), best paid before anyone
-    waits for it. A remote model is left alone."""
+    (12–32 s against 0.5 s for the next one in two of three runs on a busy two-core machine; the client's own
+    first call imports langchain and openai, 1.3–1.6 s), best paid before anyone waits. A remote model is left alone."""
     model = operations.step.model
     if getattr(model, "server", None) is not None:
         model.complete([Message(role="user", content="好")], max_tokens=1, temperature=0.0)
