@@ -47,7 +47,7 @@ def friendly_errors(fn: Callable) -> Callable:
 # The other commands live in modules of their own, imported (and so registered on `main`) only when one of
 # their commands runs or `--help` lists them: `jianshi check` need not load what drafting or search use.
 COMMAND_MODULES = {
-    "ingest": "cli_knowledge", "search": "cli_knowledge",
+    "ingest": "cli_knowledge", "search": "cli_knowledge", "prepare": "cli_knowledge",
     "analyze": "cli_drafting", "draft": "cli_drafting", "models": "cli_drafting",
     "sort": "cli_sucai", "ledger": "cli_ledger", "eval": "cli_eval", "ui": "cli_ui",
 }

@@ -1,4 +1,4 @@
-"""`jianshi ingest` and `jianshi search`: the knowledge base on the command line.
+"""`jianshi ingest`, `jianshi search` and `jianshi prepare`: the knowledge base on the command line.
 
 Registered on the `main` group of assistant.cli (imported at the bottom of that module). Heavy modules
 (Chroma, the embedding model, jieba) load only when a command runs.
@@ -127,3 +127,41 @@ def search(bench: Workbench, query: str, kind: str | None, k: int, dimension: st
         excerpt = p.text.replace("\n", " ")
         console.print(f"   {excerpt[:EXCERPT_CHARS]}{'…' if len(excerpt) > EXCERPT_CHARS else ''}")
         console.print(f"   [dim]来源：{p.source} 第 {p.position} {unit}[/]")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出准备结果")
+@click.pass_obj
+@friendly_errors
+@index_errors
+def prepare(bench: Workbench, as_json: bool) -> None:
+    """预先建立内置知识库的索引和分词缓存，并拼合、核对内置模型文件，使启动后的第一个请求不必等待。
+
+    安装时由 scripts/setup.sh 运行；内置知识库没有改动、模型文件已核对过时什么也不重建，几秒内完成。
+    """
+    import time
+
+    from .models.factory import embedded_weights
+    from .retrieval.store import BANK_COLLECTION
+
+    settings = bench.settings
+    knowledge = bench.knowledge()
+    began = time.perf_counter()
+    written = knowledge.sync_bundled()
+    rows = len(knowledge.retriever.lexical.corpus())  # tokenises what is new into the on-disk cache
+    index = {"folder": str(settings.home / "index") if not settings.chroma_url else settings.chroma_url,
+             "rows_written": written, "rows": rows, "bundled_rows": knowledge.store.count(BANK_COLLECTION),
+             "seconds": round(time.perf_counter() - began, 2)}
+    weights = None
+    if not settings.model_url:  # a remote endpoint needs no model file here, and is not contacted
+        began = time.perf_counter()
+        path, label = embedded_weights(settings)
+        weights = {"path": str(path), "label": label, "seconds": round(time.perf_counter() - began, 2)}
+    if as_json:
+        click.echo(json.dumps({"index": index, "weights": weights}, ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    state = f"已更新，写入 {written} 条" if written else "已是最新，未重建"
+    console.print(f"[green]内置知识库索引：[/]{state}（共 {index['bundled_rows']} 条，{index['seconds']} 秒）  {index['folder']}")
+    console.print(f"[green]内置模型文件：[/]" + (f"{weights['label']} 已核对（{weights['seconds']} 秒）  {weights['path']}"
+                                                if weights else "使用远程接口，无需准备"))

@@ -4,6 +4,9 @@ The app ends the same way whatever ends it: Ctrl+C (SIGINT), SIGTERM (a service 
 (the terminal closed) all stop the embedded model's server before the process exits; a crash is covered by
 the server's parent-death signal (assistant/models/server_process.py).
 
+While the page opens, the embedded model's server starts and the index loads in the background (ui/warmup.py;
+the `warm_up` setting turns it off): the page is served at once, and a first request waits for that start.
+
 Listening on another address asks for a password (JIANSHI_UI_PASSWORD, or typed at start) unless
 --no-auth is given. Gradio is kept offline: no analytics, no version check, no share tunnel, and its upload
 cache sits in the data directory rather than the shared /tmp.
@@ -129,7 +132,9 @@ def ui(bench: Workbench, host: str, port: int, no_auth: bool, model_size: str | 
         console.print("[bold red]注意：界面已对其他电脑开放且没有密码，材料可能被他人看到。[/]")
     try:
         with ending_on_signals(app.services.close):
-            app.services.warm_up()
+            if app.services.warm_up():
+                console.print("[dim]正在后台启动内置模型、载入知识库；页面现在即可使用，第一个请求如在此之前发出会稍等片刻。[/]"
+                              if not settings.model_url else "[dim]正在后台载入知识库；页面现在即可使用。[/]")
             app.queue(default_concurrency_limit=4).launch(
                 server_name=host, server_port=port, auth=auth, auth_message="请输入访问密码（用户名可任意填写）",
                 quiet=True, inbrowser=False, **launch_options(settings, app))

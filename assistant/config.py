@@ -78,6 +78,8 @@ class Settings:
     model_speculation: str = Field(default="ngram-simple", description="内置模型的推测解码方式（llama-server --spec-type，如 ngram-simple、ngram-mod）；off 为关闭")
     model_cache_ram: int = Field(default=256, ge=0, description="内置模型在内存中另存提示前缀的上限（MiB）；0 为不存")
     log_calls: bool = Field(default=True, description="把每次模型调用记入数据目录的 logs.db")
+    warm_up: bool = Field(default=True, description="启动网页界面时在后台预先启动内置模型、载入知识库索引和分词词典；"
+                                                    "测试或内存小的机器可关闭（JIANSHI_WARM_UP=0）")
     judge_url: str | None = Field(default=None, description="评测用评审模型的 OpenAI 兼容地址（可选）")
     judge_model: str | None = Field(default=None, description="评审模型名称")
     judge_api_key: str | None = Field(default=None, description="评审模型的 API 密钥")

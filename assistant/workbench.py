@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -46,6 +47,7 @@ class Workbench:
         self.settings = settings
         self.notices = notices
         self._knowledge = None
+        self._knowledge_lock = threading.Lock()  # the web UI's warm-up and a first request may ask at once
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> "Workbench":
@@ -84,10 +86,11 @@ class Workbench:
     # ---- knowledge base ----------------------------------------------------------------------------
     def knowledge(self):
         """The index store, ingester and retriever (assistant.retrieval.knowledge_base), built on first use."""
-        if self._knowledge is None:
-            from .retrieval.knowledge_base import KnowledgeBase
+        with self._knowledge_lock:
+            if self._knowledge is None:
+                from .retrieval.knowledge_base import KnowledgeBase
 
-            self._knowledge = KnowledgeBase(settings=self.settings, notices_dir=self.notices.folder)
+                self._knowledge = KnowledgeBase(settings=self.settings, notices_dir=self.notices.folder)
         return self._knowledge
 
     def retriever(self):

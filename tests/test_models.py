@@ -116,6 +116,46 @@ def test_weights_join_once_and_verify(tmp_path, monkeypatch):
     assert not (tmp_path / "models" / "u.gguf").exists() and not (tmp_path / "models" / "u.partial").exists()
 
 
+def test_a_checked_weights_file_is_not_hashed_again_unless_it_changed(tmp_path, monkeypatch):
+    """Each start compares the stamp (checksum, size, times, inode): a file changed since its check is hashed
+    again, and joined again from the parts when wrong, even when its size and modification time look the same."""
+    import hashlib
+    import os
+
+    from assistant.models import weights as weights_module
+
+    data = b"GGUF" + bytes(range(256)) * 1000
+    parts = _parts(tmp_path, data, 3)
+    good = WeightsPackage("t", "测试模型", "t.gguf", ("a", "b", "c"), len(data), hashlib.sha256(data).hexdigest())
+    joins, hashes = [], []
+    monkeypatch.setattr(weights_module, "locate_parts", lambda w: joins.append(w) or parts)
+    real_sha = weights_module.sha256_of
+    monkeypatch.setattr(weights_module, "sha256_of", lambda path: hashes.append(path) or real_sha(path))
+    models = tmp_path / "models"
+    path = ensure_weights(good, models)
+    assert (len(joins), len(hashes)) == (1, 0)
+    for _ in range(3):
+        assert ensure_weights(good, models) == path
+    assert (len(joins), len(hashes)) == (1, 0)  # started again: the stamp only
+
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))  # touched, content the same
+    assert ensure_weights(good, models) == path and (len(joins), len(hashes)) == (1, 1)
+    assert ensure_weights(good, models) == path and (len(joins), len(hashes)) == (1, 1)  # stamped again
+
+    before = path.stat()
+    with path.open("r+b") as handle:  # one byte changed in place: same size, modification time put back
+        handle.seek(100)
+        handle.write(b"\xff")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    assert ensure_weights(good, models) == path and (len(joins), len(hashes)) == (2, 2)  # hashed, found wrong, joined
+    assert path.read_bytes() == data
+
+    path.with_suffix(".sha256").write_text(good.sha256)  # the stamp of an earlier version: the checksum alone
+    assert ensure_weights(good, models) == path and (len(joins), len(hashes)) == (2, 3)
+    assert ensure_weights(good, models) == path and (len(joins), len(hashes)) == (2, 3)
+
+
 def test_missing_part_packages_and_bad_gguf(tmp_path):
     from assistant.models.weights import locate_parts
 

