@@ -35,12 +35,8 @@ from assistant.models.embedded import ALIAS, EmbeddedModel, EmbeddedServer  # no
 from assistant.models.factory import embedded_weights  # noqa: E402
 from assistant.operations import Facts  # noqa: E402
 from assistant.workbench import Workbench  # noqa: E402
+from model_bench import FACTS  # noqa: E402  (the same facts as the model benchmark)
 
-FACTS = Facts.from_text("""集中学习研讨6次，征求意见建议42条，谈心谈话36人次
-上年度查摆问题21个，已完成18个
-2024年党组会议研究重大事项时，有3项事项先实施后报告
-全年下基层调研31次，形成调研报告仅3篇
-2024年受理群众投诉2316件，其中46件超期办结""")
 ORG = "江川市市场监督管理局"
 
 
