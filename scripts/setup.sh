@@ -69,22 +69,30 @@ LLAMA_FLAGS=(-DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF -DLLAMA_CURL=OFF
              -DGGML_BMI2=ON)
 want=$(echo "$LLAMA_VERSION ${LLAMA_FLAGS[*]}" | sha256sum | cut -c1-16)
 if [ ! -x "$VENV/bin/llama-server" ] || [ "$(cat "$STAMP_DIR/llama-server" 2>/dev/null || true)" != "$want" ]; then
-    for tool in cmake g++ make; do
-        command -v "$tool" >/dev/null 2>&1 || { say "缺少编译工具 $tool，请先安装（apt-get install cmake g++ make）"; exit 1; }
-    done
+    command -v g++ >/dev/null 2>&1 || { say "缺少 C++ 编译器 g++，请先安装（apt-get install g++）"; exit 1; }
     say "编译内置模型服务 llama-server（llama.cpp 源码，来自 llama-cpp-python $LLAMA_VERSION；两核约需 8 分钟）"
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
+    : > "$STAMP_DIR/llama-build.log"
+    # Without system cmake (or make), the build tools come from the package index, as they did for the earlier
+    # llama-cpp-python build through pip's isolated build environment (not hash-checked).
+    if ! command -v cmake >/dev/null 2>&1 || ! { command -v make || command -v ninja; } >/dev/null 2>&1; then
+        "$VENV/bin/python" -m pip install -q --target "$work/tools" cmake ninja >>"$STAMP_DIR/llama-build.log" 2>&1 \
+            || { cat "$STAMP_DIR/llama-build.log" >&2; say "缺少编译工具 cmake，也未能从软件包索引取得"; exit 1; }
+        export PATH="$work/tools/bin:$PATH" PYTHONPATH="$work/tools${PYTHONPATH:+:$PYTHONPATH}"
+    fi
+    generator=()
+    command -v ninja >/dev/null 2>&1 && generator=(-G Ninja)
     # pip reads the archive's metadata through its build backend in an isolated environment (not hash-checked,
     # like any sdist); the archive itself is checked against the hash.
     if ! "$VENV/bin/python" -m pip download -q --require-hashes --no-deps --no-binary :all: \
-            -r requirements/llama-source.txt -d "$work" >"$STAMP_DIR/llama-build.log" 2>&1; then
+            -r requirements/llama-source.txt -d "$work" >>"$STAMP_DIR/llama-build.log" 2>&1; then
         cat "$STAMP_DIR/llama-build.log" >&2
         say "下载 llama.cpp 源码失败，详见上面的输出"
         exit 1
     fi
     tar -xzf "$work"/llama_cpp_python-"$LLAMA_VERSION".tar.gz -C "$work"
-    if ! { cmake -S "$work/llama_cpp_python-$LLAMA_VERSION/vendor/llama.cpp" -B "$work/build" "${LLAMA_FLAGS[@]}" \
+    if ! { cmake -S "$work/llama_cpp_python-$LLAMA_VERSION/vendor/llama.cpp" -B "$work/build" "${generator[@]}" "${LLAMA_FLAGS[@]}" \
            && cmake --build "$work/build" --target llama-server -j "$(nproc)"; } >>"$STAMP_DIR/llama-build.log" 2>&1; then
         tail -40 "$STAMP_DIR/llama-build.log" >&2
         say "编译 llama-server 失败，完整日志：$STAMP_DIR/llama-build.log"
