@@ -4,7 +4,8 @@ The same weights, threads and operations through each route, one route after ano
   today    llama-cpp-python's server (`python -m llama_cpp.server`), run only when llama_cpp is importable
   server   llama.cpp's `llama-server`, speculation off
   ngram    `llama-server` with n-gram speculation (the default setting, JIANSHI_MODEL_SPECULATION)
-For each route: start-up, one area (draft_area, median of --repeat), the first streamed token of each step,
+For each route: start-up, one area drafted from a unit's 素材 (draft_area, median of --repeat), the first
+streamed token of each step,
 optionally a whole material the bank-first way and from a unit's 素材 (--whole), the server's peak resident
 memory, and, on llama-server, the prompt tokens it really evaluated against the tokens sent (the rest came
 from its prompt cache). Every model call runs at temperature 0, so the texts of two routes can be compared:
@@ -69,10 +70,12 @@ class Recorded:
 
 def evaluated_tokens(server: EmbeddedServer) -> int | None:
     """llama-server's count of prompt tokens it has evaluated (cached ones are not evaluated again)."""
+    if server.port is None:
+        return None
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/metrics", timeout=5) as response:
             text = response.read().decode()
-    except OSError:
+    except (OSError, ValueError):
         return None
     found = re.search(r"^llamacpp:prompt_tokens_total\s+(\S+)", text, re.M)
     return int(float(found.group(1))) if found else None
@@ -92,18 +95,22 @@ def run_route(route: str, bench: Workbench, model_file: Path, args) -> dict:
     model = Recorded(EmbeddedModel(server, label=route))
     ops = bench.operations(model=model, log=False)
     notice = bench.notices.get("2024")
+    sample = next(s for s in load_units() if s.id == args.unit)
+    unit = sample.input
+    unit_notice = bench.notices.get(str(unit["notice"]))
     start = time.perf_counter()
     model.model.complete([Message("user", "好")], max_tokens=1)  # start the server, load the weights
     figures: dict = {"route": route, "startup_s": round(time.perf_counter() - start, 1)}
     area_s, first_tokens = [], []
     for _ in range(args.repeat):
         model.calls.clear()
-        result = ops.draft_area(notice, 1, org=ORG, kind="banzi", facts=FACTS)
+        # one area from the unit's 素材: the model writes its items (an area from facts alone needs no model)
+        result = ops.draft_area(unit_notice, 1, org=unit["org"], kind=unit["kind"], facts=Facts(), sucai=unit_sucai(sample))
         area_s.append(result.elapsed_ms / 1000)
         first_tokens += [c["first_token_ms"] for c in model.calls if c["first_token_ms"] is not None]
     area_calls = list(model.calls)
     figures.update(area_s_median=round(statistics.median(area_s), 1),
-                   first_token_ms_median=round(statistics.median(first_tokens)),
+                   first_token_ms_median=round(statistics.median(first_tokens)) if first_tokens else None,
                    area_tokens_sent=sum(c["sent"] for c in area_calls))
     if area_calls and area_calls[0]["evaluated"] is not None:
         figures["area_tokens_evaluated"] = sum(c["evaluated"] for c in area_calls)
@@ -113,8 +120,6 @@ def run_route(route: str, bench: Workbench, model_file: Path, args) -> dict:
         started = time.perf_counter()
         ops.draft_all(notice, org=ORG, kind="banzi", facts=FACTS)
         figures["bank_first_material_s"] = round(time.perf_counter() - started, 1)
-        sample = next(s for s in load_units() if s.id == args.unit)
-        unit = sample.input
         model.calls.clear()
         started = time.perf_counter()
         ops.draft_all(bench.notices.get(str(unit["notice"])), org=unit["org"], kind=unit["kind"], facts=Facts(),
