@@ -28,10 +28,11 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from fresh_home import fresh_home  # benchmarks/fresh_home.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 LAUNCH = "import sys; from assistant.cli import main; sys.argv[0] = 'jianshi'; sys.exit(main())"
@@ -57,14 +58,7 @@ def environment(home: Path, model_size: str, warm_up: bool) -> dict[str, str]:
 
 def prepare_home(model_size: str) -> tuple[Path, float]:
     """A fresh data directory set up as setup.sh does; the seconds `jianshi prepare` took."""
-    from assistant.config import Settings
-
-    home = Path(tempfile.mkdtemp(prefix="jianshi-first-answer-"))
-    usual = Settings().home / "models"
-    if usual.is_dir():
-        (home / "models").mkdir()
-        for path in usual.glob("*.gguf"):
-            (home / "models" / path.name).symlink_to(path)
+    home = fresh_home("jianshi-first-answer-", "*.gguf")
     began = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", LAUNCH, "prepare"], env=environment(home, model_size, False),
                           cwd=home, capture_output=True, text=True)

@@ -21,11 +21,12 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
 from pathlib import Path
+
+from fresh_home import fresh_home  # benchmarks/fresh_home.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -77,14 +78,7 @@ def memory(pid: int) -> dict:
 
 
 def start_server(model_size: str) -> tuple[subprocess.Popen, str, Path]:
-    from assistant.config import Settings
-
-    home = Path(tempfile.mkdtemp(prefix="jianshi-ui-bench-"))
-    usual = Settings().home / "models"
-    if usual.is_dir():
-        (home / "models").mkdir()
-        for path in usual.glob("*.gguf*"):
-            (home / "models" / path.name).symlink_to(path)
+    home = fresh_home("jianshi-ui-bench-")
     port = free_port()
     env = {**os.environ, "JIANSHI_HOME": str(home), "JIANSHI_EMBEDDED_MODEL": model_size}
     env.pop("JIANSHI_MODEL_URL", None)

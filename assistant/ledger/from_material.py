@@ -16,6 +16,7 @@ import re
 
 from ..document import Document, PartRole
 from ..operations.from_sucai import BANK_MARK
+from ..operations.owners import DEADLINE
 from ..sucai.model import bigrams
 from .model import Ledger, LedgerRow, ledger_title
 
@@ -25,7 +26,6 @@ MARKS = re.compile(r"\[\d+\]")
 LEADER = re.compile(r"(?:责任领导|牵头领导|分管领导)[：:]\s*([^；;。，,]+)")
 DEPARTMENT = re.compile(r"(?:责任部门|责任单位|牵头部门|牵头单位)[：:]\s*([^；;。，,]+)")
 PERSON = re.compile(r"责任人[：:]\s*([^；;。]+)")
-DEADLINE = re.compile(r"(?:完成)?时限[：:]\s*([^；;。]+)")
 OWNER_CLAUSE = re.compile(r"[。；;，,]?\s*(?:责任(?:人|领导|部门|单位)|牵头(?:领导|部门|单位)|(?:完成)?时限)[：:][^。]*。?$")
 DEPARTMENT_WORDS = re.compile(r"(?:办公室|部门|科|股|处|室|局|中心|队|站|所|委|办)$")
 TEXT_NOTE = "这份材料是文字稿：问题与原因、措施的对应关系是按文字相近程度推断的，请逐行核对"
