@@ -241,11 +241,37 @@ def test_cache_answers_repeated_calls(tmp_path):
     pieces = []
     second = CachingModel(inner, tmp_path / "cache.db")
     assert second.complete(messages, seed=7, on_token=pieces.append).text == "一是问题。"
-    assert len(inner.history) == 1 and pieces == ["一是问题。"] and second.hits == 1 and second.calls[0].cached
+    assert len(inner.history) == 1 and "".join(pieces) == "一是问题。" and second.hits == 1 and second.calls[0].cached
     second.complete(messages, seed=8)
     second.complete([Message("user", "另写一条")], seed=7)
     CachingModel(FakeModel(name="other", default="x"), tmp_path / "cache.db").complete(messages, seed=7)
     assert len(inner.history) == 3 and second.misses == 2
+
+
+def test_a_cached_reply_replays_as_it_streamed_and_stops_where_the_callback_stops_it(tmp_path):
+    from assistant.models.base import StopReply
+
+    text = "一是问题概括。二是照抄的句子。比如，2024年31次。"
+    messages = [Message("user", "写一条")]
+    live_seen: list[str] = []
+
+    def stop_after_second_sentence(seen):
+        def on_token(piece):
+            seen.append(piece)
+            if "".join(seen).count("。") >= 2:
+                raise StopReply()
+        return on_token
+
+    live = CachingModel(FakeModel(default=text), tmp_path / "cache.db").complete(
+        messages, seed=7, on_token=stop_after_second_sentence(live_seen))
+    assert live.extra == {"stopped": True} and "31" not in live.text and live.text.startswith("一是问题概括。")
+    inner = FakeModel(default=text)
+    CachingModel(inner, tmp_path / "full.db").complete(messages, seed=7)  # cached whole, nobody stopped it
+    replayed_seen: list[str] = []
+    replayed = CachingModel(inner, tmp_path / "full.db").complete(
+        messages, seed=7, on_token=stop_after_second_sentence(replayed_seen))
+    assert len(inner.history) == 1  # from the cache
+    assert replayed.extra == {"stopped": True} and replayed.text == live.text
 
 
 def library(folder, versions: dict[str, int], in_use: dict[str, int] | None = None) -> PromptLibrary:

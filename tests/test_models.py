@@ -49,6 +49,25 @@ def test_openai_compatible_streams_from_a_local_server():
         assert sent["response_format"]["type"] == "json_schema" and sent["seed"] == 7
 
 
+def test_a_reply_the_callback_stops_returns_the_text_so_far_from_a_local_server():
+    from assistant.models.base import StopReply
+
+    with StubOpenAI() as stub:
+        stub.script.append({"text": "一是理论学习不够深入。比如，2024年只学了3次。"})
+        model = OpenAICompatModel(base_url=stub.base_url, model="stub-model", max_retries=0)
+        pieces = []
+
+        def enough_at_first_sentence(piece):
+            pieces.append(piece)
+            if "。" in piece:
+                raise StopReply()
+
+        reply = model.complete(HELLO, on_token=enough_at_first_sentence)
+        assert reply.extra == {"stopped": True} and reply.text == "".join(pieces)
+        assert reply.text.startswith("一是理论学习不够深入。") and "2024" not in reply.text
+        assert model.complete(HELLO).extra == {}  # the next call is a whole reply again (scripted default)
+
+
 @pytest.mark.parametrize("status,message,error", [
     (401, "invalid api key", ModelAuthError),
     (429, "rate limited", ModelRateLimited),

@@ -314,9 +314,9 @@ def test_causes_and_measures_for_a_written_draft_cover_every_area(make_ops):
 
 
 def test_a_reply_that_copies_the_few_shot_example_or_ignores_the_entries_is_sent_back(make_ops, notices):
-    example = PromptLibrary(PROJECT_ROOT / "prompts").get("item_from_sucai").examples[0]["output"]
-    copier = FakeModel(default=lambda messages: example)
-    ops, logbook = make_ops(copier)
+    ops, logbook = make_ops(FakeModel())
+    example = ops.step.prompt("item_from_sucai").examples[0]["output"]
+    ops, logbook = make_ops(FakeModel(default=lambda messages: example))
     result = ops.draft_area(notices.get("2024"), 2, org="临溪县交通运输局", kind="banzi", facts=Facts(),
                             sucai=unit_sucai())
     assert "31次" not in result.text and "46件超期办结" in result.text  # the example's figures never reach it
@@ -328,6 +328,36 @@ def test_a_reply_that_copies_the_few_shot_example_or_ignores_the_entries_is_sent
                             sucai=unit_sucai())
     assert "理论学习不够深入" not in result.text and "2次公务接待" in result.text
     assert any("没有用上“本单位素材”" in c["error"] for c in logbook.recent() if c["outcome"] == "invalid")
+
+
+class RecordingModel(FakeModel):
+    """A scripted model that keeps every reply it returned, as the step received it."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.replies = []
+
+    def complete(self, messages, **kwargs):
+        reply = super().complete(messages, **kwargs)
+        self.replies.append(reply)
+        return reply
+
+
+def test_a_copied_example_is_stopped_at_its_first_whole_copied_sentence(make_ops, notices):
+    ops, _ = make_ops(FakeModel())
+    example = ops.step.prompt("item_from_sucai").examples[0]["output"]
+    before_example = example[:example.index("比如")]  # headline and analysis: the figures come after
+    copier = RecordingModel(default=lambda messages: example)
+    ops, logbook = make_ops(copier)
+    ops.draft_area(notices.get("2024"), 2, org="临溪县交通运输局", kind="banzi", facts=Facts(), sucai=unit_sucai())
+    stopped = [r for r in copier.replies if r.extra.get("stopped")]
+    assert stopped and len(stopped) == len(copier.replies)  # every copy ended early, retries too
+    for reply in stopped:
+        assert example.startswith(reply.text) and len(reply.text) <= len(before_example) + 4
+    own = RecordingModel(default=scripted_writer)
+    ops, _ = make_ops(own)
+    ops.draft_area(notices.get("2024"), 2, org="临溪县交通运输局", kind="banzi", facts=Facts(), sucai=unit_sucai())
+    assert own.replies and not any(r.extra.get("stopped") for r in own.replies)
 
 
 def test_one_long_sentence_copied_from_the_example_is_a_copy(make_ops):

@@ -17,7 +17,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..models.base import ChatModel, Message, ModelReply
+from ..models.base import ChatModel, Message, ModelReply, feed_pieces
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS replies (
     key TEXT PRIMARY KEY, model TEXT NOT NULL, created REAL NOT NULL, reply TEXT NOT NULL)"""
@@ -74,8 +74,12 @@ class CachingModel(ChatModel):
         if cached is not None:
             self.hits += 1
             reply = cached
-            if on_token:
-                on_token(reply.text)
+            if on_token:  # replayed the way it streamed, so a callback that stops a reply early stops it here too
+                fed = feed_pieces(reply.text, on_token)
+                if fed != reply.text:
+                    reply = ModelReply(text=fed, model=reply.model, input_tokens=reply.input_tokens,
+                                       output_tokens=len(fed), latency_ms=reply.latency_ms,
+                                       first_token_ms=reply.first_token_ms, extra={"stopped": True})
         else:
             self.misses += 1
             reply = self.inner.complete(messages, max_tokens=max_tokens, temperature=temperature,

@@ -26,6 +26,23 @@ class ModelReply:
     extra: dict = field(default_factory=dict)
 
 
+class StopReply(Exception):
+    """Raised by an `on_token` callback to end a completion early: `complete` then returns the text so far,
+    with `extra["stopped"]` set (the connection is dropped, so a server stops generating too)."""
+
+
+def feed_pieces(text: str, on_token, size: int = 4) -> str:
+    """Stream `text` to `on_token` a few characters at a time; returns what was fed before a StopReply."""
+    fed = ""
+    for i in range(0, len(text), size):
+        fed = text[:i + size]
+        try:
+            on_token(text[i:i + size])
+        except StopReply:
+            return fed
+    return text
+
+
 class ModelError(JianshiError):
     """A model call failed; the message says why in Chinese and what to do."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from .base import ChatModel, Message, ModelError, ModelReply, TokenCallback
+from .base import ChatModel, Message, ModelError, ModelReply, TokenCallback, feed_pieces
 
 Reply = str | dict | ModelError | Callable[[list[Message]], str]
 
@@ -43,13 +43,11 @@ class FakeModel(ChatModel):
         if callable(reply):
             reply = reply(list(messages))
         text = json.dumps(reply, ensure_ascii=False) if isinstance(reply, dict) else str(reply)
+        extra = {}
         if on_token:
-            for piece in _pieces(text):
-                on_token(piece)
+            fed = feed_pieces(text, on_token)
+            extra = {"stopped": True} if fed != text else {}
+            text = fed
         prompt_chars = sum(len(m.content) for m in messages)
         return ModelReply(text=text, model=self.name, input_tokens=prompt_chars, output_tokens=len(text),
-                          latency_ms=0.0, first_token_ms=0.0)
-
-
-def _pieces(text: str, size: int = 4):
-    return [text[i:i + size] for i in range(0, len(text), size)] or [""]
+                          latency_ms=0.0, first_token_ms=0.0, extra=extra)

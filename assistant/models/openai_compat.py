@@ -7,7 +7,7 @@ import time
 
 from ..errors import Cancelled
 from .base import (ChatModel, ContextTooLong, Message, ModelAuthError, ModelError, ModelRateLimited, ModelReply,
-                   ModelTimeout, ModelUnavailable, TokenCallback)
+                   ModelTimeout, ModelUnavailable, StopReply, TokenCallback)
 
 CONTEXT_WORDS = ("context length", "context_length", "maximum context", "too many tokens", "exceeds the context",
                  "n_ctx", "context window")
@@ -58,6 +58,7 @@ class OpenAICompatModel(ChatModel):
         pieces: list[str] = []
         chunks = 0
         usage: dict = {}
+        stopped = False
         stream = chat.stream(payload)
         try:
             for chunk in stream:
@@ -71,6 +72,9 @@ class OpenAICompatModel(ChatModel):
                         on_token(text)
                 if getattr(chunk, "usage_metadata", None):
                     usage = chunk.usage_metadata
+        except StopReply:  # raised by on_token: the text so far is enough (or already unusable)
+            stream.close()
+            stopped = True
         except Cancelled:  # raised by on_token when the drafter pressed 停止: not a model failure
             stream.close()  # drops the connection, so the server stops generating too
             raise
@@ -81,7 +85,8 @@ class OpenAICompatModel(ChatModel):
         input_tokens = int(usage.get("input_tokens", 0) or 0) or self.count_prompt_tokens(messages)
         output_tokens = int(usage.get("output_tokens", 0) or 0) or chunks
         return ModelReply(text="".join(pieces), model=self.name, input_tokens=input_tokens,
-                          output_tokens=output_tokens, latency_ms=latency_ms, first_token_ms=first_token_ms)
+                          output_tokens=output_tokens, latency_ms=latency_ms, first_token_ms=first_token_ms,
+                          extra={"stopped": True} if stopped else {})
 
     def count_prompt_tokens(self, messages: list[Message]) -> int:
         from ..tokens import count_tokens

@@ -22,11 +22,12 @@ from typing import Protocol
 from ..errors import Cancelled
 from ..factguard import guard
 from ..logbook import CallRecord, Logbook
-from ..models.base import ChatModel, Message, ModelError
+from ..models.base import ChatModel, Message, ModelError, StopReply
 from ..prompts import Prompt, PromptLibrary
 from ..similarity import SentenceCorpus, compare, shared_share
 
 COPIED_EXAMPLE = 0.3  # share of a reply's sentences found in the few-shot answers above which it is a copy
+SENTENCE_ENDS = "。；！？"  # a streamed piece holding one of these may close a sentence worth checking
 COPY_MIN_CHARS = 12  # sentences this long or longer count (the headline of a copied item is short)
 
 MARKDOWN = [
@@ -197,7 +198,7 @@ class ModelStep:
             start = time.perf_counter()
             try:
                 reply = self.model.complete(messages, max_tokens=prompt.max_tokens, temperature=prompt.temperature,
-                                            seed=self.seed, on_token=on_token)
+                                            seed=self.seed, on_token=self._stop_at_copy(prompt, on_token))
             except ModelError as exc:
                 self._log(operation, prompt, "error", 0, 0, (time.perf_counter() - start) * 1000, exc.message)
                 log = StepLog(prompt.ref, self.model.name, outcome="error", note=exc.message)
@@ -218,14 +219,36 @@ class ModelStep:
         log = StepLog(prompt.ref, self.model.name, outcome="fallback", note=note)
         return StepOutcome(fallback, log, [])
 
-    def copies_example(self, prompt: Prompt, text: str) -> str | None:
-        """Small models copy a few-shot answer whole, with its figures and its unit: such a reply is sent back."""
+    def example_answers(self, prompt: Prompt) -> SentenceCorpus:
         if prompt.ref not in self._examples:
             corpus = SentenceCorpus()
             for example in prompt.examples:
                 corpus.add(str(example["output"]), "示例")
             self._examples[prompt.ref] = corpus
-        corpus = self._examples[prompt.ref]
+        return self._examples[prompt.ref]
+
+    def _stop_at_copy(self, prompt: Prompt, on_token):
+        """The reply streams through a watch that ends it at the first whole sentence copied from a few-shot
+        answer: the rest (the example's figures and names, in its 比如 part) is never generated, and the
+        reply goes back to the model with the copy note sooner."""
+        corpus = self.example_answers(prompt)
+        if not len(corpus):
+            return on_token
+        shown = on_token
+        streamed: list[str] = []
+
+        def watched(piece: str) -> None:
+            if shown:
+                shown(piece)
+            streamed.append(piece)
+            if any(mark in piece for mark in SENTENCE_ENDS) and compare("".join(streamed), [corpus])[0]:
+                raise StopReply()
+
+        return watched
+
+    def copies_example(self, prompt: Prompt, text: str) -> str | None:
+        """Small models copy a few-shot answer whole, with its figures and its unit: such a reply is sent back."""
+        corpus = self.example_answers(prompt)
         if not len(corpus):
             return None
         whole_sentence = compare(text, [corpus])[0]  # one long sentence of an example, copied, is enough
