@@ -210,12 +210,14 @@ def solve_sucai(sample: Sample, env: Env):
     inputs = [*drafted.texts(), given["org"], notice.theme, *(a.title for a in notice.areas), *counted_figures(drafted)]
     scores = {"entries_reached": S.entries_reached(result.text, sample.target["entries"]),
               "sort_accuracy": S.sort_accuracy(predicted, expected),
-              "bank_share": S.bank_share(shared_share(result.text, bank_corpus(env.settings.knowledge_dir / "banks"))),
+              "bank_share": S.bank_share(shared_share(result.text, bank_corpus(env.settings.knowledge_dir / "banks"),
+                                                      exempt=notice.wording())),
               "blockers_besides_slots": S.blockers_besides_slots(findings),
               "slots": S.slots(result.text, SLOTS_PER_MATERIAL),
               **model_scores(env, inputs, result.text)}
     if earlier:
-        scores["cross_unit_share"] = S.cross_unit_share(shared_share(result.text, others), len(earlier))
+        scores["cross_unit_share"] = S.cross_unit_share(shared_share(result.text, others, exempt=notice.wording()),
+                                                        len(earlier))
     earlier.append((sample.id, result.text))
     output = _output(result)
     output["map"] = result.data["map"]
