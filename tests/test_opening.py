@@ -85,6 +85,15 @@ def test_nothing_is_named_that_the_sucai_does_not_hold(notice):
         assert figures <= allowed, figures - allowed
 
 
+def test_a_feedback_issuer_is_an_organ_the_sucai_names(notice):
+    sucai = Sucai()
+    sucai.add("feedback", "经审计发现，2个项目变更设计未经集体研究", source="审计")
+    sucai.add("feedback", "县委巡察指出，局属质监站对施工单位监督偏软", source="巡察反馈")
+    sucai.add("feedback", "巡察指出，执法记录仪使用率不足六成", source="市委第一巡察组")
+    text = opening(notice, "临溪县水利局", sucai)
+    assert "审计、县委巡察和市委第一巡察组反馈的问题3个" in text
+
+
 def test_a_recurring_problem_is_counted(notice):
     sucai = unit("临溪县水利局")
     sucai.add("finding", "山塘水库安全管理责任落实不到位，安全鉴定进度滞后", source="班子查摆")

@@ -35,7 +35,8 @@ def preparation_line(facts: Facts) -> str | None:
 
 def draft_opening(notice: NoticeSpec, *, org: str, kind: str, facts: Facts, sucai=None) -> OperationResult:
     """Basis, theme, preparation (the drafter's own sentence about it, else figures from the facts or
-    counted from the 素材, else slots), where the problems came from, the areas and the closing formula."""
+    counted from the 素材, else slots), where the problems came from as the 素材 names it (sources_clause),
+    the areas and the closing formula."""
     counted = sucai_counts(sucai)
     subject = "班子" if kind == "banzi" else "我"
     year = f"{notice.year}年度" if notice.year else "本年度"
@@ -58,8 +59,9 @@ def draft_opening(notice: NoticeSpec, *, org: str, kind: str, facts: Facts, suca
     return result
 
 
-SOURCE_WORDS = (("opinion", "征求到的意见建议{}条"), ("talk", "谈心谈话中指出的问题{}个"), ("finding", "学习研讨和调研中查摆的问题{}个"),
-                ("feedback", "巡察审计反馈的问题{}个"))
+# the problem kinds in the order the opening names them, each as it is named when its entries give no channel
+PLAIN = {"opinion": "征求到的意见建议{}条", "talk": "谈心谈话中指出的问题{}个", "finding": "自身查摆的问题{}个",
+         "feedback": "巡察审计反馈的问题{}个"}
 # who gave a feedback entry, as its text opens: 县委第二巡察组反馈…, 县审计局审计发现…, 区委巡察指出…
 ISSUER = re.compile(r"^[\u4e00-\u9fff]{0,10}?(?:巡视组|巡察组|巡视办|巡察办|审计局|审计厅|审计署|审计组|督查组|巡视|巡察|审计)")
 ORGAN = re.compile(r"(?:组|局|厅|署|办)$")
@@ -71,7 +73,7 @@ def sucai_counts(sucai) -> dict[str, str]:
     how many problems that makes once near-duplicates are merged, and how many of them recur from last year."""
     if sucai is None:
         return {}
-    counts = {kind: str(sum(e.count for e in sucai.of_kind(kind))) for kind, _ in SOURCE_WORDS if sucai.of_kind(kind)}
+    counts = {kind: str(sum(e.count for e in sucai.of_kind(kind))) for kind in PLAIN if sucai.of_kind(kind)}
     if sucai.problems:
         counts["problems"] = str(len(sucai.problems))
         recurring = sum(bool(e.recurs) for e in sucai.problems)
@@ -85,7 +87,7 @@ def sources_clause(counted: dict[str, str], sucai=None) -> str:
     县委第二巡察组…) and its count, and how many problems that makes. Names and counts are the 素材's only."""
     if not counted or sucai is None or not sucai.problems:
         return "对学习研讨中查摆、调研发现、群众反映、谈心谈话指出的问题进行了全面梳理，深刻剖析问题根源，研究制定整改措施。"
-    parts = [_kind_phrase(kind, sucai.of_kind(kind)).format(counted[kind]) for kind, _ in SOURCE_WORDS if kind in counted]
+    parts = [_kind_phrase(kind, sucai.of_kind(kind)).format(counted[kind]) for kind in PLAIN if kind in counted]
     raised = sum(e.count for e in sucai.problems)
     total = f"{'合并同类后' if raised > len(sucai.problems) else ''}共查找出问题{counted['problems']}个"
     recurring = f"，其中{counted['recurring']}个是上年度查摆过的问题" if "recurring" in counted else ""
@@ -93,25 +95,26 @@ def sources_clause(counted: dict[str, str], sucai=None) -> str:
 
 
 def _kind_phrase(kind: str, entries: list) -> str:
-    """One kind's share of the sources: "座谈会、意见箱反映的意见建议{}条", "县委第二巡察组反馈的问题{}个"."""
+    """One kind's share of the sources: "通过座谈会、意见箱收集的意见建议{}条", "县委第二巡察组反馈的问题{}个"."""
     if kind == "feedback":
         issuers = _named([_issuer(e) for e in entries])
-        return f"{_listed([i.removesuffix('反馈') for i in issuers], '和')}反馈的问题{{}}个" if issuers else SOURCE_WORDS[3][1]
+        return f"{_listed([i.removesuffix('反馈') for i in issuers], '和')}反馈的问题{{}}个" if issuers else PLAIN[kind]
     channels = _named([e.channel for e in entries])
     if kind == "opinion":
         channels = [c for c in channels if "征求" not in c]
-        return f"通过{_listed(channels)}收集的意见建议{{}}条" if channels else SOURCE_WORDS[0][1]
+        return f"通过{_listed(channels)}收集的意见建议{{}}条" if channels else PLAIN[kind]
     if kind == "talk":
         channels = [c for c in channels if "谈" not in c]
-        return f"{_listed(channels)}中指出的问题{{}}个" if channels else "谈心谈话中指出的问题{}个"
+        return f"{_listed(channels)}中指出的问题{{}}个" if channels else PLAIN[kind]
     channels = [c if c.endswith("查摆") else f"{c}中查摆" for c in channels if CANDIDATE_SOURCE not in c]
-    return f"{_listed(channels, '和')}的问题{{}}个" if channels else "自身查摆的问题{}个"
+    return f"{_listed(channels, '和')}的问题{{}}个" if channels else PLAIN[kind]
 
 
 def _issuer(entry) -> str:
     """Who gave the feedback: an organ named by the source or the text (县委第二巡察组, 县审计局) before a
     shorter name the text opens with (县委巡察指出…), before the source as written (巡察反馈)."""
     opened = m.group(0) if (m := ISSUER.match(entry.text)) else ""
+    opened = opened if ORGAN.search(opened) or "委" in opened else ""  # not "经审计发现…"
     named = [name for name in (entry.channel, opened) if name and ORGAN.search(name) and "、" not in name]
     return (named or [opened or entry.channel])[0]
 
