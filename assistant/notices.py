@@ -78,6 +78,11 @@ class NoticeSpec:
     def accepted_counts(self) -> list[int]:
         return sorted(set(self.counts) | {len(self.areas)})
 
+    def wording(self) -> tuple[str, ...]:
+        """The notice's own words every material quotes (the theme, each area's title and its variants): the
+        雷同 check leaves them out (similarity.compare's `exempt`)."""
+        return tuple(text for text in (self.theme, *(t for a in self.areas for t in (a.title, *a.variants))) if text)
+
     def match_area(self, heading: str) -> tuple[NoticeArea | None, float]:
         """The best-matching area for a draft heading, or None below the threshold."""
         best, best_score = None, 0.0

@@ -5,6 +5,11 @@ count): it is *shared* when at least `threshold` of its distinct bigrams are fou
 other side; a verbatim copy scores 1.0. Heading lines every material shares by the notice's rule, sentences
 shorter than `min_chars` Chinese characters and text inside 〔…〕 slots are left out.
 
+Wording every material is expected to share (`exempt`: the notice's theme and area titles, which every unit
+quotes) is cut out of a sentence before its bigrams are taken, the phrase whole and each of its clauses of at
+least `EXEMPT_MIN_CHARS` characters; a sentence left shorter than `min_chars` is no longer measured. Only the
+material's side is cut: the other side's sentences stay as written.
+
 Lookups go through an inverted index (bigram → sentence ids) with a prefix filter: a sentence that shares
 `need` of its `n` bigrams with another must share at least one of its `n - need + 1` rarest bigrams, so only
 sentences holding one of those are compared in full.
@@ -14,8 +19,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .document import strip_markup
@@ -35,6 +41,8 @@ HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、．.，,]
 HEADING_END = re.compile(r"[。：:！？]")
 ITEM_MARKER = re.compile(r"^[一二三四五六七八九十]{1,3}是")
 TITLE_MAX_CHARS = 40  # an unpunctuated line this short is a title, a name line or a date
+EXEMPT_MIN_CHARS = 4  # a clause of an exempt phrase this long is cut out on its own ("严守纪律")
+CLAUSE_BREAK = re.compile(r"[，,、；;。：:！？!?]")
 
 
 @dataclass(frozen=True)
@@ -54,9 +62,25 @@ class SharedSentence:
     other: str  # the other sentence
 
 
-def _key(text: str) -> str:
-    """Chinese characters only, a gap where a slot stood, without a leading 一是/二是 marker."""
-    return ITEM_MARKER.sub("", NOT_CJK.sub("", SLOT.sub(GAP, text)))
+def _key(text: str, exempt: tuple[str, ...] = ()) -> str:
+    """Chinese characters only, a gap where a slot or an exempt phrase stood, without a leading 一是/二是 marker."""
+    key = ITEM_MARKER.sub("", NOT_CJK.sub("", SLOT.sub(GAP, text)))
+    for phrase in exempt:
+        key = key.replace(phrase, GAP)
+    return key
+
+
+@lru_cache(maxsize=64)
+def _exempt_keys(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys cut out of a sentence for these phrases: each phrase whole and each clause of it at least
+    EXEMPT_MIN_CHARS long, longest first, so a whole quotation goes before its parts."""
+    keys = set()
+    for phrase in phrases:
+        for piece in (phrase, *CLAUSE_BREAK.split(phrase)):
+            key = NOT_CJK.sub("", piece).replace(GAP, "")
+            if len(key) >= EXEMPT_MIN_CHARS:
+                keys.add(key)
+    return tuple(sorted(keys, key=lambda k: (-len(k), k)))
 
 
 def bigrams(key: str) -> frozenset[str]:
@@ -73,8 +97,10 @@ def _body(line: str) -> str:
     return line
 
 
-def split_sentences(text: str, *, skip_headings: bool = True) -> list[Sentence]:
-    """Every sentence of the text with its line number (split on 。！？；!? and line ends)."""
+def split_sentences(text: str, *, skip_headings: bool = True, exempt: Sequence[str] = ()) -> list[Sentence]:
+    """Every sentence of the text with its line number (split on 。！？；!? and line ends); the `exempt`
+    phrases are cut out of each sentence's bigrams and character count."""
+    cuts = _exempt_keys(tuple(exempt))
     out = []
     for no, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         line = strip_markup(raw)
@@ -82,16 +108,17 @@ def split_sentences(text: str, *, skip_headings: bool = True) -> list[Sentence]:
             line = _body(line)
         for match in SENTENCE.finditer(line):
             sentence = match.group(0).strip()
-            key = _key(sentence)
+            key = _key(sentence, cuts)
             grams = bigrams(key)
             if grams:
                 out.append(Sentence(no, sentence, grams, len(key.replace(GAP, ""))))
     return out
 
 
-def eligible_sentences(text: str, min_chars: int = MIN_CHARS) -> list[Sentence]:
-    """The sentences a check measures: no headings, at least `min_chars` Chinese characters outside slots."""
-    return [s for s in split_sentences(text) if s.chars >= min_chars]
+def eligible_sentences(text: str, min_chars: int = MIN_CHARS, *, exempt: Sequence[str] = ()) -> list[Sentence]:
+    """The sentences a check measures: no headings, at least `min_chars` Chinese characters outside slots
+    and exempt phrases."""
+    return [s for s in split_sentences(text, exempt=exempt) if s.chars >= min_chars]
 
 
 class SentenceCorpus:
@@ -137,15 +164,17 @@ class SentenceCorpus:
             return None
         return SharedSentence(sentence.text, sentence.line, self._labels[best_id], best / n, self._texts[best_id])
 
-    def matches(self, text: str, *, threshold: float = THRESHOLD, min_chars: int = MIN_CHARS) -> list[SharedSentence]:
-        return compare(text, [self], threshold=threshold, min_chars=min_chars)[0]
+    def matches(self, text: str, *, threshold: float = THRESHOLD, min_chars: int = MIN_CHARS,
+                exempt: Sequence[str] = ()) -> list[SharedSentence]:
+        return compare(text, [self], threshold=threshold, min_chars=min_chars, exempt=exempt)[0]
 
 
 def compare(text: str, corpora: Iterable[SentenceCorpus], *, threshold: float = THRESHOLD,
-            min_chars: int = MIN_CHARS) -> tuple[list[SharedSentence], int]:
-    """(the shared sentences, each with its best match over all corpora; the number of eligible sentences)."""
+            min_chars: int = MIN_CHARS, exempt: Sequence[str] = ()) -> tuple[list[SharedSentence], int]:
+    """(the shared sentences, each with its best match over all corpora; the number of eligible sentences).
+    `exempt`: wording every material is expected to share (NoticeSpec.wording()), left out of the text's sentences."""
     corpora = list(corpora)
-    sentences = eligible_sentences(text, min_chars)
+    sentences = eligible_sentences(text, min_chars, exempt=exempt)
     shared = []
     for sentence in sentences:
         found = [m for corpus in corpora if (m := corpus.match(sentence, threshold))]
@@ -154,9 +183,10 @@ def compare(text: str, corpora: Iterable[SentenceCorpus], *, threshold: float = 
     return shared, len(sentences)
 
 
-def shared_share(text: str, *corpora: SentenceCorpus, threshold: float = THRESHOLD, min_chars: int = MIN_CHARS) -> float:
+def shared_share(text: str, *corpora: SentenceCorpus, threshold: float = THRESHOLD, min_chars: int = MIN_CHARS,
+                 exempt: Sequence[str] = ()) -> float:
     """Share (0..1) of the text's eligible sentences that are shared with any of the corpora."""
-    shared, total = compare(text, corpora, threshold=threshold, min_chars=min_chars)
+    shared, total = compare(text, corpora, threshold=threshold, min_chars=min_chars, exempt=exempt)
     return len(shared) / total if total else 0.0
 
 

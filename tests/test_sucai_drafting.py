@@ -255,7 +255,8 @@ def test_draft_all_builds_the_material_from_the_sucai(make_ops, notices):
     assert [p.role for p in doc.parts] == [PartRole.RECTIFICATION, PartRole.PROBLEMS, PartRole.CASE,
                                            PartRole.CAUSES, PartRole.MEASURES]
     assert [p.heading_line.plain[:2] for p in doc.parts] == ["一、", "二、", "三、", "四、", "五、"]
-    assert "集中学习研讨8次" in doc.opening_text and "通过座谈会、意见箱、上级反馈征求到的意见建议3条" in doc.opening_text
+    assert "集中学习研讨8次" in doc.opening_text and "通过座谈会、意见箱、上级反馈收集的意见建议3条" in doc.opening_text
+    assert "县委第二巡察组反馈的问题1个" in doc.opening_text and "合并同类后共查找出问题6个" in doc.opening_text
     rectification = doc.part(PartRole.RECTIFICATION).text
     assert "查摆的2个问题" in rectification and "已完成整改1个" in rectification
     counted = next(s for s in re.split("[。；]", rectification) if "已完成整改1个" in s)

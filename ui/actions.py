@@ -13,7 +13,8 @@ from assistant.errors import Cancelled
 from assistant.notices import NoticeSpec
 from assistant.numbering import int_to_cn
 from assistant.operations.from_sucai import BANK_MARK
-from assistant.operations.whole import case_part, rectification_part, title_for
+from assistant.operations.opening import title_for
+from assistant.operations.whole import case_part, rectification_part
 from assistant.sucai import Sucai
 
 from assistant import material

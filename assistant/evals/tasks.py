@@ -14,7 +14,7 @@ from ..document import PartRole, parse
 from ..notices import NoticeLibrary
 from ..operations.base import RETRY_NOTE
 from ..operations.catalog import Catalog, Facts
-from ..operations.whole import title_for
+from ..operations.opening import title_for
 from ..retrieval.retriever import MODES
 from ..rubric import run_rubric
 from . import scorers as S
@@ -207,15 +207,19 @@ def solve_sucai(sample: Sample, env: Env):
         others.add(text, label)
     # the unit's own inputs; the bank wording counts where a request showed it (model_scores), not the whole
     # cited passage, of which a cause or measure prompt shows only the title
-    inputs = [*drafted.texts(), given["org"], notice.theme, *(a.title for a in notice.areas), *counted_figures(drafted)]
+    # (the opening names the channels the entries came through: 12315热线回访)
+    inputs = [*drafted.texts(), *(e.channel for e in drafted.entries if e.channel), given["org"], notice.theme,
+              *(a.title for a in notice.areas), *counted_figures(drafted)]
     scores = {"entries_reached": S.entries_reached(result.text, sample.target["entries"]),
               "sort_accuracy": S.sort_accuracy(predicted, expected),
-              "bank_share": S.bank_share(shared_share(result.text, bank_corpus(env.settings.knowledge_dir / "banks"))),
+              "bank_share": S.bank_share(shared_share(result.text, bank_corpus(env.settings.knowledge_dir / "banks"),
+                                                      exempt=notice.wording())),
               "blockers_besides_slots": S.blockers_besides_slots(findings),
               "slots": S.slots(result.text, SLOTS_PER_MATERIAL),
               **model_scores(env, inputs, result.text)}
     if earlier:
-        scores["cross_unit_share"] = S.cross_unit_share(shared_share(result.text, others), len(earlier))
+        scores["cross_unit_share"] = S.cross_unit_share(shared_share(result.text, others, exempt=notice.wording()),
+                                                        len(earlier))
     earlier.append((sample.id, result.text))
     output = _output(result)
     output["map"] = result.data["map"]
@@ -224,9 +228,9 @@ def solve_sucai(sample: Sample, env: Env):
 
 
 def counted_figures(sucai) -> list[str]:
-    """Figures the drafting counts from the 素材 itself (opinions gathered, last year's problems found, done
-    and open, how often an opinion was raised): the drafter's own, not invented."""
-    from ..operations.whole import sucai_counts
+    """Figures the drafting counts from the 素材 itself (opinions gathered, problems found and how many recur,
+    last year's problems found, done and open, how often an opinion was raised): the drafter's own, not invented."""
+    from ..operations.opening import sucai_counts
 
     ledger = sucai.of_kind("ledger")
     return [*sucai_counts(sucai).values(), str(len(ledger)), str(sum(not e.is_open for e in ledger)),

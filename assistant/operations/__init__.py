@@ -24,7 +24,8 @@ from .catalog import Catalog, Facts
 from .causes import CauseAnalyst
 from .from_sucai import BANK_MARK, SucaiDrafter
 from .roots import RootsWriter
-from .whole import SectionReviser, case_from_entries, draft_opening, rectification_from_ledger, title_for
+from .opening import draft_opening, title_for
+from .whole import SectionReviser, case_from_entries, rectification_from_ledger
 
 __all__ = ["Operations", "OperationResult", "Facts"]
 

@@ -1,5 +1,5 @@
-"""The whole material: the opening (a template filled from the facts), revision of one section, and the
-section-by-section assembly of a complete draft that ends with a rubric check."""
+"""Parts of the whole material besides the opening (operations/opening.py): the previous year's
+rectification part and the case part, from the 素材 or as slots, and revision of one section."""
 
 from __future__ import annotations
 
@@ -8,81 +8,11 @@ import re
 from ..document import ROLE_LABELS, PartRole, parse
 from ..errors import InputError
 from ..material import strip_heading
-from ..notices import NoticeSpec
 from ..numbering import int_to_cn
 from ..sucai.model import bigrams
-from .base import OperationResult, StepLog
+from .base import OperationResult
 from .catalog import Facts
-
-SLOT = "〔待补：{}〕"
-
-def title_for(notice: NoticeSpec, org: str, kind: str) -> str:
-    year = f"{notice.year}年度" if notice.year else ""
-    if kind == "banzi":
-        return f"{org}领导班子{year}民主生活会对照检查材料"
-    return f"{org}{year}民主生活会个人对照检查材料"
-
-
-PREPARATION_WORDS = (("学习研讨", "集中学习"), ("征求意见", "意见建议"), ("谈心谈话",))
-
-
-def preparation_line(facts: Facts) -> str | None:
-    """The drafter's own sentence about the preparation (study, opinions, talks), with its figures."""
-    for line in facts.lines:
-        named = sum(any(word in line for word in group) for group in PREPARATION_WORDS)
-        if named >= 2 and any(ch.isdigit() for ch in line) and len(line) <= 150:
-            return line.strip().rstrip("。；;，,")
-    return None
-
-
-def draft_opening(notice: NoticeSpec, *, org: str, kind: str, facts: Facts, sucai=None) -> OperationResult:
-    """Basis, theme, preparation (the drafter's own sentence about it, else figures from the facts or
-    counted from the 素材, else slots), where the problems came from, the areas and the closing formula."""
-    counted = sucai_counts(sucai)
-    subject = "班子" if kind == "banzi" else "我"
-    year = f"{notice.year}年度" if notice.year else "本年度"
-    theme = f"围绕“{notice.theme}”这一主题，" if notice.theme else ""
-    areas = len(notice.areas)
-    preparation = preparation_line(facts)
-    if preparation is None:
-        study = facts.number_for("学习研讨", "集中学习", "研讨", unit="次") or SLOT.format("次数")
-        opinions = facts.number_for("征求意见", "意见建议", unit="条") or counted.get("opinion") or SLOT.format("条数")
-        talks = facts.number_for("谈心谈话", unit="人次") or SLOT.format("人次")
-        preparation = f"开展集中学习研讨{study}次，广泛征求意见建议{opinions}条，开展谈心谈话{talks}人次"
-    # the notice is named by what it is, not by a 《title》 the drafter has not given
-    text = (f"按照上级关于认真开好{year}民主生活会的通知要求，{org}{'领导班子' if kind == 'banzi' else ''}{theme}"
-            f"认真做好会前各项准备工作：{preparation}。"
-            f"{subject}对照通知提出的{int_to_cn(areas) if areas <= 10 else areas}个方面，"
-            f"{sources_clause(counted, sucai)}进行了全面梳理，深刻剖析问题根源，研究制定整改措施。现将对照检查情况报告如下：")
-    result = OperationResult("draft_opening", text, marked_text=text, steps=[StepLog("template", "template")])
-    if "〔待补" in text:
-        result.warnings.append("开头中的会前准备数字请按实际填写（可在事实中写明“学习研讨6次”等）")
-    return result
-
-
-SOURCE_WORDS = (("opinion", "征求到的意见建议{}条"), ("talk", "谈心谈话中指出的问题{}个"), ("finding", "学习研讨和调研中查摆的问题{}个"),
-                ("feedback", "巡察审计反馈的问题{}个"))
-
-
-def sucai_counts(sucai) -> dict[str, str]:
-    """How many of each kind the drafter gathered (merged opinions counted as often as they were raised)."""
-    if sucai is None:
-        return {}
-    return {kind: str(sum(e.count for e in sucai.of_kind(kind))) for kind, _ in SOURCE_WORDS if sucai.of_kind(kind)}
-
-
-def sources_clause(counted: dict[str, str], sucai=None) -> str:
-    """Where the problems came from, with the channels the drafter named (座谈会、意见箱…)."""
-    if not counted:
-        return "对学习研讨中查摆、调研发现、群众反映、谈心谈话指出的问题"
-    parts = []
-    for kind, words in SOURCE_WORDS:
-        if kind not in counted:
-            continue
-        channels = [] if kind != "opinion" or sucai is None else \
-            list(dict.fromkeys(c for e in sucai.of_kind(kind) for c in e.channel.split("、") if c and "征求" not in c))
-        parts.append(("通过" + "、".join(channels[:3]) + words if channels else words).format(counted[kind]))
-    return "对" + "、".join(parts)
+from .opening import SLOT
 
 
 def rectification_part(number: int, facts: Facts) -> str:

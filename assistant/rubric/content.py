@@ -159,13 +159,16 @@ def vague_measure(ctx: CheckContext):
 
 @rule("similarity")
 def similarity(ctx: CheckContext):
-    """雷同: sentences found (almost) word for word in the banks or in another unit's material."""
+    """雷同: sentences found (almost) word for word in the banks or in another unit's material; the notice's
+    own wording does not count."""
     others = SentenceCorpus()
     for label, text in ctx.others:
         others.add(text, label)
     corpora = [bank_corpus(ctx.settings.knowledge_dir / "banks"), others]
+    # the notice's theme and area titles are every unit's to quote: not 雷同
     shared, total = compare(ctx.doc.plain_text, corpora, threshold=ctx.settings.similarity_threshold,
-                            min_chars=ctx.settings.similarity_min_chars)
+                            min_chars=ctx.settings.similarity_min_chars,
+                            exempt=ctx.notice.wording() if ctx.notice else ())
     ctx.measures["shared_share"] = round(len(shared) / total, 4) if total else 0.0
     for match in shared:
         where = "参考库中的句子" if match.label == BANK_LABEL else f"另一份材料“{match.label}”"
