@@ -25,7 +25,7 @@ ENTRIES = [  # (kind, text, source, the 2024 area a careful drafter would choose
     ("opinion", "班子成员下基层调研多是听汇报看材料，到施工一线少", "意见箱", 2),
     ("opinion", "群众反映农村公路养护投诉办理慢，2024年受理投诉2316件，其中46件超期办结", "上级反馈", 2),
     ("finding", "执行中央八项规定精神不够严格，2024年有2次公务接待超出标准", "", 2),
-    ("talk", "班子议事决策时个别同志不愿表达不同意见，民主集中制落实不到位", "", 4),
+    ("talk", "班子成员履行“一岗双责”不到位，对分管股室干部日常监督提醒少", "", 4),
     ("feedback", "县委巡察指出党组落实全面从严治党主体责任不到位，对下属3个事业单位监督偏软", "县委第二巡察组", 4),
     ("finding", "面对改革创新任务畏难，怕担责，农村客运改革工作求稳不敢闯", "", 3),
 ]
@@ -392,6 +392,24 @@ def test_typical_wording_sorts_an_entry_retrieval_alone_misplaces(make_ops, noti
     entry = sucai.add("opinion", "群众到窗口办理不动产登记，几个股室相互推诿，让群众来回跑了四趟", source="座谈会")
     ops.sort_sucai(notices.get("2024"), sucai)
     assert entry.area == 3  # 担当作为: shirking is a want of responsibility (retrieval alone says 作风)
+
+
+def test_disagreement_kept_back_in_the_meeting_sorts_to_the_unity_area(make_ops, notices):
+    ops, _ = make_ops(FakeModel())
+    sucai = Sucai()
+    entry = sucai.add("finding", "班子会上讨论干部调整方案时有的同志当面不表态，散会后却在私下发牢骚")
+    ops.sort_sucai(notices.get("2024"), sucai)
+    assert entry.area == 1  # 民主集中制 keeps a group united: 维护党的团结统一, not the 从严治党 area
+    assert not entry.flagged
+
+
+def test_a_mass_line_problem_sorts_to_work_style_in_2023(make_ops, notices):
+    ops, _ = make_ops(FakeModel())
+    sucai = Sucai()
+    entry = sucai.add("opinion", "班子成员与服务对象面对面交流少，群众反映的问题答复多、解决少", source="座谈会")
+    ops.sort_sucai(notices.get("2023"), sucai)
+    assert entry.area == 5  # 群众路线 is a matter of 作风 (工作作风方面), not of 能力本领
+    assert not entry.flagged
 
 
 def test_the_case_is_tied_to_the_units_problems_it_resembles():
