@@ -361,6 +361,25 @@ def test_a_copied_example_is_stopped_at_its_first_whole_copied_sentence(make_ops
     assert own.replies and not any(r.extra.get("stopped") for r in own.replies)
 
 
+def test_a_reply_caught_in_a_loop_is_stopped_at_the_third_time_and_sent_back(make_ops, notices):
+    from assistant.operations.base import repeats_itself
+
+    loop = "三是重点领域廉洁风险监管存在漏洞。" + "集团2项工程变更未按规定履行审批程序，增加投资1870万元，审计指出，" * 8
+    assert "重复了多次" in repeats_itself(loop)
+    measures = "（一）立规矩。责任人：〔待补：责任人〕；完成时限：〔待补：完成时限〕。" \
+               "（二）抓落实。责任人：〔待补：责任人〕；完成时限：〔待补：完成时限〕。" \
+               "（三）强监督。责任人：〔待补：责任人〕；完成时限：〔待补：完成时限〕。"
+    assert repeats_itself(measures) is None  # slots repeat by design
+    looping = RecordingModel(default=lambda messages: loop)
+    ops, logbook = make_ops(looping)
+    result = ops.draft_area(notices.get("2024"), 2, org="临溪县交通运输局", kind="banzi", facts=Facts(),
+                            sucai=unit_sucai())
+    assert looping.replies and all(r.extra.get("stopped") and r.text.count("集团2项工程变更") == 3
+                                   for r in looping.replies)
+    assert "重复了多次" in "".join(c["error"] for c in logbook.recent() if c["outcome"] == "invalid")
+    assert "集团2项工程变更" not in result.text
+
+
 def test_one_long_sentence_copied_from_the_example_is_a_copy(make_ops):
     from assistant.prompts import PromptLibrary as Library
 

@@ -28,6 +28,10 @@ from ..similarity import SentenceCorpus, compare, shared_share
 
 COPIED_EXAMPLE = 0.3  # share of a reply's sentences found in the few-shot answers above which it is a copy
 SENTENCE_ENDS = "。；！？"  # a streamed piece holding one of these may close a sentence worth checking
+CLAUSE_ENDS = SENTENCE_ENDS + "，、"
+REPEATED_CLAUSE = 3  # a clause of REPEAT_MIN_CHARS or more said this often: the model is looping
+REPEAT_MIN_CHARS = 8
+SLOT_TEXT = re.compile(r"〔[^〔〕]*〕")  # a slot repeats by design (责任人：〔待补：责任人〕 after every measure)
 COPY_MIN_CHARS = 12  # sentences this long or longer count (the headline of a copied item is short)
 
 MARKDOWN = [
@@ -204,7 +208,7 @@ class ModelStep:
                 log = StepLog(prompt.ref, self.model.name, outcome="error", note=exc.message)
                 return StepOutcome(fallback, log, [])
             text = repair(strip_markdown(reply.text))
-            problem = validate(text) or self.copies_example(prompt, text)
+            problem = self.copies_example(prompt, text) or repeats_itself(text) or validate(text)  # why a stop came first
             outcome = "ok" if problem is None else "invalid"
             self._log(operation, prompt, outcome if attempt == 0 or outcome == "invalid" else "repaired",
                       reply.input_tokens, reply.output_tokens, reply.latency_ms, problem or "", reply.first_token_ms)
@@ -229,11 +233,9 @@ class ModelStep:
 
     def _stop_at_copy(self, prompt: Prompt, on_token):
         """The reply streams through a watch that ends it at the first whole sentence copied from a few-shot
-        answer: the rest (the example's figures and names, in its 比如 part) is never generated, and the
-        reply goes back to the model with the copy note sooner."""
+        answer, or at a clause said for the third time (a small model caught in a loop): the rest is never
+        generated, and the reply goes back to the model with the note sooner."""
         corpus = self.example_answers(prompt)
-        if not len(corpus):
-            return on_token
         shown = on_token
         streamed: list[str] = []
 
@@ -241,8 +243,11 @@ class ModelStep:
             if shown:
                 shown(piece)
             streamed.append(piece)
-            if any(mark in piece for mark in SENTENCE_ENDS) and compare("".join(streamed), [corpus])[0]:
-                raise StopReply()
+            if any(mark in piece for mark in CLAUSE_ENDS):
+                so_far = "".join(streamed)
+                if repeats_itself(so_far) or (len(corpus) and any(mark in piece for mark in SENTENCE_ENDS)
+                                              and compare(so_far, [corpus])[0]):
+                    raise StopReply()
 
         return watched
 
@@ -260,3 +265,14 @@ class ModelStep:
         self.logbook.record(CallRecord(operation, prompt.name, str(prompt.version), prompt.source_hash, self.model.name,
                                        input_tokens, output_tokens, latency_ms, outcome, error, first))
 
+
+def repeats_itself(text: str) -> str | None:
+    """A note when one clause of the text comes back REPEATED_CLAUSE times or more (a loop), else None."""
+    counts: dict[str, int] = {}
+    for clause in re.split(f"[{CLAUSE_ENDS}]", SLOT_TEXT.sub("", text)):
+        key = re.sub(r"[^\u4e00-\u9fff]", "", clause)
+        if len(key) >= REPEAT_MIN_CHARS:
+            counts[key] = counts.get(key, 0) + 1
+            if counts[key] >= REPEATED_CLAUSE:
+                return f"“{clause.strip()}”重复了多次，请每句只写一次"
+    return None
