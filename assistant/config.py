@@ -75,7 +75,7 @@ class Settings:
     model_threads: int = 2
     model_context: int = 4096
     llama_server: Path | None = Field(default=None, description="内置模型运行程序 llama-server 的位置；留空则用安装时编译到 .venv/bin 的那一个")
-    model_speculation: str = Field(default="ngram-simple", description="内置模型的推测解码方式（llama-server --spec-type，如 ngram-simple、ngram-mod）；off 为关闭")
+    model_speculation: str = Field(default="off", description="内置模型的推测解码方式（llama-server --spec-type，如 ngram-simple、ngram-mod）；off 为关闭（默认：两核上实测 n-gram 推测更慢）")
     model_cache_ram: int = Field(default=256, ge=0, description="内置模型在内存中另存提示前缀的上限（MiB）；0 为不存")
     log_calls: bool = Field(default=True, description="把每次模型调用记入数据目录的 logs.db")
     warm_up: bool = Field(default=True, description="启动网页界面时在后台预先启动内置模型、载入知识库索引和分词词典；"

@@ -2,8 +2,8 @@
 
 The same weights, threads and operations through each route, one route after another:
   today    llama-cpp-python's server (`python -m llama_cpp.server`), run only when llama_cpp is importable
-  server   llama.cpp's `llama-server`, speculation off
-  ngram    `llama-server` with n-gram speculation (the default setting, JIANSHI_MODEL_SPECULATION)
+  server   llama.cpp's `llama-server`, speculation off (the default setting)
+  ngram    `llama-server` with n-gram speculation (ngram-simple; JIANSHI_MODEL_SPECULATION turns it on)
 For each route: start-up, one area drafted from a unit's 素材 (draft_area, median of --repeat), the first
 streamed token of each step,
 optionally a whole material the bank-first way and from a unit's 素材 (--whole), the server's peak resident
@@ -68,6 +68,9 @@ class Recorded:
         return reply
 
 
+NGRAM = "ngram-simple"  # the speculation the ngram route measures (the default setting is off: it measured slower)
+
+
 def evaluated_tokens(server: EmbeddedServer) -> int | None:
     """llama-server's count of prompt tokens it has evaluated (cached ones are not evaluated again)."""
     if server.port is None:
@@ -89,7 +92,7 @@ def peak_rss_mb(pid: int) -> float:
 def run_route(route: str, bench: Workbench, model_file: Path, args) -> dict:
     settings = bench.settings
     server = EmbeddedServer(model_file, n_ctx=settings.model_context, n_threads=settings.model_threads,
-                            speculation="off" if route != "ngram" else settings.model_speculation,
+                            speculation="off" if route != "ngram" else NGRAM,
                             cache_ram_mib=settings.model_cache_ram,
                             **({"command": python_server_command} if route == "today" else {}))
     model = Recorded(EmbeddedModel(server, label=route))

@@ -9,7 +9,8 @@ server_process: the parent-death signal, the records of running servers, and `st
 (scripts/setup.sh) and installed next to the virtualenv's python. It serves one slot: requests are queued by
 the client (one at a time per server), and concurrent first callers wait for one start rather than starting
 two servers. With one slot, consecutive prompts that share a prefix (system text, examples) reuse its KV cache;
-n-gram speculation drafts tokens from the text already in the context, which is where rewriting pays.
+n-gram speculation (drafting tokens from the text already in the context) is available but off by default: on
+two cores its drafts were accepted too rarely to pay (benchmarks/server_bench.py).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ class EmbeddedServer:
     def __init__(self, model_path: Path, *, n_ctx: int = 4096, n_threads: int = 2, log_path: Path | None = None,
                  start_timeout: float = 180.0, records: ServerRecords | None = None,
                  command: Callable[["EmbeddedServer", int], list[str]] = llama_server_command,
-                 binary: Path | None = None, speculation: str = "ngram-simple", cache_ram_mib: int = 256) -> None:
+                 binary: Path | None = None, speculation: str = "off", cache_ram_mib: int = 256) -> None:
         self.model_path = Path(model_path)
         self.n_ctx = n_ctx
         self.n_threads = n_threads
