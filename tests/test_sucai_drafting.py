@@ -447,6 +447,19 @@ def test_the_case_is_tied_to_the_units_problems_it_resembles():
     text = case_from_entries([case], problems, "banzi")
     assert "医疗设备采购中收受供应商回扣" in text
     assert "“采购监管失之于宽”" in text  # the problem the case mirrors is the one named
+    assert text.count("采购监管失之于宽") == 1  # named once, then “这些问题”
+
+
+def test_the_case_part_names_a_problem_by_its_first_clause_with_inner_quotation_marks():
+    from assistant.operations.whole import case_from_entries
+
+    sucai = Sucai()
+    case = sucai.add("case", "本县某局原局长利用“第一议题”学习走过场、工程项目审批职权收受他人财物，被开除党籍和公职")
+    problems = [{"id": "p1-1", "area": 1, "origin": "sucai", "text": "“第一议题”制度落实重传达、轻落实，工程项目审批",
+                 "headline": "“第一议题”制度落实存在重传达、轻落实现象，班子成员在会议中强调要严格执行省交通运输厅部署的专项整治"}]
+    text = case_from_entries([case], problems, "banzi")
+    assert "“‘第一议题’制度落实存在重传达、轻落实现象”" in text
+    assert "““" not in text and "省交通运输厅" not in text
 
 
 def test_second_cause_and_measure_prompts_carry_the_units_events_not_the_bank_text(knowledge, notices, tmp_path):

@@ -103,6 +103,17 @@ def _ledger_clause(entry) -> str:
     return f"{clause}（{status or '未完成'}）" + (f"，进展：{progress}" if progress else "")
 
 
+SHORT_NAME_MIN = 6  # a first clause shorter than this does not name the problem
+
+
+def short_headline(headline: str) -> str:
+    """A problem's name to quote in running text: its first clause when that says enough, with its own
+    quotation marks turned into the inner ones (“…‘第一议题’…”)."""
+    first = re.split(r"[，,；;]", headline, maxsplit=1)[0]
+    name = first if len(first) >= SHORT_NAME_MIN else headline
+    return name.replace("“", "‘").replace("”", "’")
+
+
 def case_from_entries(cases: list, problems: list[dict], kind: str) -> str:
     """反面典型案例剖析 from the case the drafter named, tied back to this unit's own problems (对照查找、
     以案促改). Without a named case it stays a slot."""
@@ -115,11 +126,11 @@ def case_from_entries(cases: list, problems: list[dict], kind: str) -> str:
     # procurement problem), in the order the material gives them
     case_grams = bigrams(story)
     nearest = sorted(own, key=lambda p: -len(case_grams & bigrams(p.get("text", ""))))[:2]
-    mine = [p["headline"] for p in own if p in nearest]
+    mine = [short_headline(p["headline"]) for p in own if p in nearest]
     if not mine:
         return (f"{story}。对照这一案例，{subject}在〔待补：对照案例查找出的自身问题〕方面还有差距，"
                 f"将以案为鉴、以案促改，〔待补：结合案例开展警示教育的具体安排〕。")
     named = "、".join(f"“{h}”" for h in mine)
     return (f"{story}。对照查找，{subject}在{named}等方面的问题，与案件暴露出的纪律规矩意识淡化有相通之处，"
-            f"必须警惕、防微杜渐。{subject}将以案为鉴，围绕{named}举一反三查找廉政风险点，"
+            f"必须警惕、防微杜渐。{subject}将以案为鉴，围绕这些问题举一反三查找廉政风险点，"
             f"〔待补：结合案例开展警示教育的具体安排〕。")
