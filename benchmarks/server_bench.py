@@ -4,14 +4,14 @@ The same weights, threads and operations through each route, one route after ano
   today    llama-cpp-python's server (`python -m llama_cpp.server`), run only when llama_cpp is importable
   server   llama.cpp's `llama-server`, speculation off (the default setting)
   ngram    `llama-server` with n-gram speculation (ngram-simple; JIANSHI_MODEL_SPECULATION turns it on)
-For each route: start-up, one area drafted from a unit's 素材 (draft_area, median of --repeat), the first
-streamed token of each step,
-optionally a whole material the bank-first way and from a unit's 素材 (--whole), the server's peak resident
+For each route: start-up, one area drafted from a unit's 素材 (draft_area, median of --repeat, each round a
+different unit of --units, so that no round is a prompt-cache hit of the one before), the first streamed token of
+each step, optionally whole materials (--whole: bank-first once, and one from each unit's 素材, median), the server's peak resident
 memory, and, on llama-server, the prompt tokens it really evaluated against the tokens sent (the rest came
 from its prompt cache). Every model call runs at temperature 0, so the texts of two routes can be compared:
 the report says how many steps came out identical to the `server` route's.
 
-    .venv/bin/python benchmarks/server_bench.py [--model 1.5b] [--repeat 3] [--whole] [--routes today,server,ngram] [--json]
+    .venv/bin/python benchmarks/server_bench.py [--model 1.5b] [--repeat 3] [--whole] [--units u01,u02,u03] [--routes today,server,ngram] [--json]
 """
 
 from __future__ import annotations
@@ -98,41 +98,46 @@ def run_route(route: str, bench: Workbench, model_file: Path, args) -> dict:
     model = Recorded(EmbeddedModel(server, label=route))
     ops = bench.operations(model=model, log=False)
     notice = bench.notices.get("2024")
-    sample = next(s for s in load_units() if s.id == args.unit)
-    unit = sample.input
-    unit_notice = bench.notices.get(str(unit["notice"]))
+    samples = {s.id: s for s in load_units()}
+    units = [samples[u] for u in args.units.split(",") if u]  # distinct requests: no repeat is a cache hit
     start = time.perf_counter()
     model.model.complete([Message("user", "好")], max_tokens=1)  # start the server, load the weights
     figures: dict = {"route": route, "startup_s": round(time.perf_counter() - start, 1)}
-    area_s, first_tokens = [], []
-    for _ in range(args.repeat):
+    area_s, first_tokens, texts = [], [], []
+    for i in range(args.repeat):
+        sample = units[i % len(units)]
+        unit = sample.input
         model.calls.clear()
         # one area from the unit's 素材: the model writes its items (an area from facts alone needs no model)
-        result = ops.draft_area(unit_notice, 1, org=unit["org"], kind=unit["kind"], facts=Facts(), sucai=unit_sucai(sample))
+        result = ops.draft_area(bench.notices.get(str(unit["notice"])), 1, org=unit["org"], kind=unit["kind"],
+                                facts=Facts(), sucai=unit_sucai(sample))
         area_s.append(result.elapsed_ms / 1000)
         first_tokens += [c["first_token_ms"] for c in model.calls if c["first_token_ms"] is not None]
-    area_calls = list(model.calls)
-    figures.update(area_s_median=round(statistics.median(area_s), 1),
-                   first_token_ms_median=round(statistics.median(first_tokens)) if first_tokens else None,
-                   area_tokens_sent=sum(c["sent"] for c in area_calls))
-    if area_calls and area_calls[0]["evaluated"] is not None:
-        figures["area_tokens_evaluated"] = sum(c["evaluated"] for c in area_calls)
-    texts = [c["text"] for c in area_calls]
+        texts += [c["text"] for c in model.calls]
+    figures.update(area_s_median=round(statistics.median(area_s), 1), area_s=[round(s, 1) for s in area_s],
+                   first_token_ms_median=round(statistics.median(first_tokens)) if first_tokens else None)
     if args.whole:
         model.calls.clear()
         started = time.perf_counter()
         ops.draft_all(notice, org=ORG, kind="banzi", facts=FACTS)
         figures["bank_first_material_s"] = round(time.perf_counter() - started, 1)
-        model.calls.clear()
-        started = time.perf_counter()
-        ops.draft_all(bench.notices.get(str(unit["notice"])), org=unit["org"], kind=unit["kind"], facts=Facts(),
-                      sucai=unit_sucai(sample))
-        figures["sucai_material_s"] = round(time.perf_counter() - started, 1)
-        figures["sucai_steps"] = len(model.calls)
-        figures["sucai_tokens_sent"] = sum(c["sent"] for c in model.calls)
-        if model.calls and model.calls[0]["evaluated"] is not None:
-            figures["sucai_tokens_evaluated"] = sum(c["evaluated"] for c in model.calls)
         texts += [c["text"] for c in model.calls]
+        whole_s, steps, sent, evaluated = [], [], [], []
+        for sample in units:
+            unit = sample.input
+            model.calls.clear()
+            started = time.perf_counter()
+            ops.draft_all(bench.notices.get(str(unit["notice"])), org=unit["org"], kind=unit["kind"], facts=Facts(),
+                          sucai=unit_sucai(sample))
+            whole_s.append(time.perf_counter() - started)
+            steps.append(len(model.calls))
+            sent.append(sum(c["sent"] for c in model.calls))
+            if model.calls and model.calls[0]["evaluated"] is not None:
+                evaluated.append(sum(c["evaluated"] for c in model.calls))
+            texts += [c["text"] for c in model.calls]
+        figures.update(sucai_material_s=round(statistics.median(whole_s), 1),
+                       sucai_material_each_s=[round(s, 1) for s in whole_s], sucai_steps=steps,
+                       sucai_tokens_sent=sent, **({"sucai_tokens_evaluated": evaluated} if evaluated else {}))
     figures["peak_rss_mb"] = round(peak_rss_mb(server.process.pid))
     model.close()
     return {"figures": figures, "texts": texts}
@@ -142,8 +147,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="1.5b")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--whole", action="store_true", help="also two whole materials per route (slow)")
-    parser.add_argument("--unit", default="u01", help="--whole 时用评测集 sucai 中的这个单位的素材")
+    parser.add_argument("--whole", action="store_true",
+                        help="also whole materials per route: bank-first once, and one from each unit's 素材 (slow)")
+    parser.add_argument("--units", default="u01,u02,u03",
+                        help="评测集 sucai 中的单位，逗号分隔：各轮依次用不同单位的素材（请求各不相同，不会整段命中提示缓存）")
     parser.add_argument("--routes", default="today,server,ngram")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
