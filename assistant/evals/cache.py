@@ -14,7 +14,7 @@ import json
 import sqlite3
 import time
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..models.base import ChatModel, Message, ModelReply, feed_pieces
@@ -77,9 +77,7 @@ class CachingModel(ChatModel):
             if on_token:  # replayed the way it streamed, so a callback that stops a reply early stops it here too
                 fed = feed_pieces(reply.text, on_token)
                 if fed != reply.text:
-                    reply = ModelReply(text=fed, model=reply.model, input_tokens=reply.input_tokens,
-                                       output_tokens=len(fed), latency_ms=reply.latency_ms,
-                                       first_token_ms=reply.first_token_ms, extra={"stopped": True})
+                    reply = replace(reply, text=fed, output_tokens=len(fed), extra={"stopped": True})
         else:
             self.misses += 1
             reply = self.inner.complete(messages, max_tokens=max_tokens, temperature=temperature,

@@ -24,14 +24,13 @@ from ..factguard import guard
 from ..logbook import CallRecord, Logbook
 from ..models.base import ChatModel, Message, ModelError, StopReply
 from ..prompts import Prompt, PromptLibrary
-from ..similarity import SentenceCorpus, compare, shared_share
+from ..similarity import SLOT, SentenceCorpus, compare, shared_share
 
 COPIED_EXAMPLE = 0.3  # share of a reply's sentences found in the few-shot answers above which it is a copy
 SENTENCE_ENDS = "。；！？"  # a streamed piece holding one of these may close a sentence worth checking
 CLAUSE_ENDS = SENTENCE_ENDS + "，、"
 REPEATED_CLAUSE = 3  # a clause of REPEAT_MIN_CHARS or more said this often: the model is looping
 REPEAT_MIN_CHARS = 8
-SLOT_TEXT = re.compile(r"〔[^〔〕]*〕")  # a slot repeats by design (责任人：〔待补：责任人〕 after every measure)
 COPY_MIN_CHARS = 12  # sentences this long or longer count (the headline of a copied item is short)
 
 MARKDOWN = [
@@ -202,7 +201,7 @@ class ModelStep:
             start = time.perf_counter()
             try:
                 reply = self.model.complete(messages, max_tokens=prompt.max_tokens, temperature=prompt.temperature,
-                                            seed=self.seed, on_token=self._stop_at_copy(prompt, on_token))
+                                            seed=self.seed, on_token=self._stop_early(prompt, on_token))
             except ModelError as exc:
                 self._log(operation, prompt, "error", 0, 0, (time.perf_counter() - start) * 1000, exc.message)
                 log = StepLog(prompt.ref, self.model.name, outcome="error", note=exc.message)
@@ -231,7 +230,7 @@ class ModelStep:
             self._examples[prompt.ref] = corpus
         return self._examples[prompt.ref]
 
-    def _stop_at_copy(self, prompt: Prompt, on_token):
+    def _stop_early(self, prompt: Prompt, on_token):
         """The reply streams through a watch that ends it at the first whole sentence copied from a few-shot
         answer, or at a clause said for the third time (a small model caught in a loop): the rest is never
         generated, and the reply goes back to the model with the note sooner."""
@@ -269,7 +268,8 @@ class ModelStep:
 def repeats_itself(text: str) -> str | None:
     """A note when one clause of the text comes back REPEATED_CLAUSE times or more (a loop), else None."""
     counts: dict[str, int] = {}
-    for clause in re.split(f"[{CLAUSE_ENDS}]", SLOT_TEXT.sub("", text)):
+    # slots repeat by design (责任人：〔待补：责任人〕 after every measure)
+    for clause in re.split(f"[{CLAUSE_ENDS}]", SLOT.sub("", text)):
         key = re.sub(r"[^\u4e00-\u9fff]", "", clause)
         if len(key) >= REPEAT_MIN_CHARS:
             counts[key] = counts.get(key, 0) + 1
