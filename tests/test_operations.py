@@ -233,13 +233,23 @@ def test_item_repairs_fix_what_code_can_fix():
 
     fix = repair_item("二", "请示报告制度执行不够严格")
     assert fix("三是请示报告制度执行不够严格。比如，……") == "二是请示报告制度执行不够严格。比如，……"
-    assert fix("（三）请示报告。比如") == "二是请示报告。比如"
+    assert fix("（三）请示报告。比如") == "二是请示报告。比如，"
     assert fix("请示报告制度执行不够严格。比如，……").startswith("二是请示报告")
     assert fix("一段无关的话") == "一段无关的话"
     doubled = "三是运用法治思维的能力不足。运用法治思维的能力不足。依法决策意识不强。比如，……"
     assert fix(doubled) == "二是运用法治思维的能力不足。依法决策意识不强。比如，……"
     assert fix("二是学习不深。学习不深入。比如，……") == "二是学习不深。学习不深入。比如，……"  # only exact repeats go
     check = validate_item("二")
+    # the unit's event without its 比如，: marked where the event is, the model's words otherwise kept
+    entries = ["2024年有2家乡镇卫生院因违规发放节日福利被县纪委监委通报"]
+    fix = repair_item("二", "组织纪律执行不严", entries)
+    one_sentence = "二是执行组织纪律不够严格，2024年有2家乡镇卫生院因违规发放节日福利被通报，〔待补：造成的影响〕。"
+    assert fix(one_sentence) == "二是执行组织纪律不够严格。比如，2024年有2家乡镇卫生院因违规发放节日福利被通报，〔待补：造成的影响〕。"
+    three = "二是组织纪律执行不严。思想上重视不够。2024年有2家乡镇卫生院违规发放节日福利被县纪委监委通报。反映出管理松懈。"
+    assert fix(three) == "二是组织纪律执行不严。思想上重视不够。比如，2024年有2家乡镇卫生院违规发放节日福利被县纪委监委通报。反映出管理松懈。"
+    assert fix("二是组织纪律执行不严。比如2024年有2家卫生院被通报。") == "二是组织纪律执行不严。比如，2024年有2家卫生院被通报。"
+    assert fix("二是组织纪律执行不严。") == "二是组织纪律执行不严。"  # no event to mark: validation asks again
+    assert all(check(fix(t)) is None for t in (one_sentence, three))
     assert check("二是问题。比如，事例。") is None
     assert "比如" in check("二是问题。没有事例。")
     assert "二是" in check("问题。比如，事例。")

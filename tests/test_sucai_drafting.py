@@ -10,7 +10,7 @@ from assistant import material
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.document import PartRole, parse
 from assistant.logbook import Logbook
-from assistant.models.base import ModelUnavailable
+from assistant.models.base import Message, ModelUnavailable
 from assistant.models.fake import FakeModel
 from assistant.notice_parser import parse_notice_text
 from assistant.notices import NoticeLibrary
@@ -361,23 +361,39 @@ def test_a_copied_example_is_stopped_at_its_first_whole_copied_sentence(make_ops
     assert own.replies and not any(r.extra.get("stopped") for r in own.replies)
 
 
-def test_a_reply_caught_in_a_loop_is_stopped_at_the_third_time_and_sent_back(make_ops, notices):
-    from assistant.operations.base import repeats_itself
+def test_a_reply_caught_in_a_loop_is_stopped_at_the_third_time_and_cut_where_the_loop_began(make_ops, notices):
+    from assistant.operations.base import cut_loop, repeats_itself
 
     loop = "三是重点领域廉洁风险监管存在漏洞。" + "集团2项工程变更未按规定履行审批程序，增加投资1870万元，审计指出，" * 8
     assert "重复了多次" in repeats_itself(loop)
+    assert cut_loop(loop) == "三是重点领域廉洁风险监管存在漏洞。集团2项工程变更未按规定履行审批程序，增加投资1870万元，审计指出。"
     measures = "（一）立规矩。责任人：〔待补：责任人〕；完成时限：〔待补：完成时限〕。" \
                "（二）抓落实。责任人：〔待补：责任人〕；完成时限：〔待补：完成时限〕。" \
                "（三）强监督。责任人：〔待补：责任人〕；完成时限：〔待补：完成时限〕。"
-    assert repeats_itself(measures) is None  # slots repeat by design
-    looping = RecordingModel(default=lambda messages: loop)
+    assert repeats_itself(measures) is None and cut_loop(measures) == measures  # slots repeat by design
+    blocks = "（三）严格执行纪律规矩。" + "".join(f"针对{p}的问题，班子成员定期开展监督检查，确保整改到位。" for p in "甲乙丙丁")
+    assert cut_loop(blocks) == "（三）严格执行纪律规矩。针对甲的问题，班子成员定期开展监督检查，确保整改到位。" \
+                               "针对乙的问题，班子成员定期开展监督检查，确保整改到位。"  # whole sentences, two rounds
+
+    # a loop on the unit's own event: the reply is stopped at the third round, and what came before the loop is
+    # the item, with no second call
+    event = "2024年有2次公务接待超出标准"
+    assert any(event in e.text for e in unit_sucai().problems), "the fixture's entry this test loops on"
+
+    def writer(messages):
+        if event not in messages[-1].content:
+            return scripted_writer(messages)
+        return "二是公务接待管理不够严格，" + f"{event}，没有按规定报批，" * 6
+
+    looping = RecordingModel(default=writer)
     ops, logbook = make_ops(looping)
     result = ops.draft_area(notices.get("2024"), 2, org="临溪县交通运输局", kind="banzi", facts=Facts(),
                             sucai=unit_sucai())
-    assert looping.replies and all(r.extra.get("stopped") and r.text.count("集团2项工程变更") == 3
-                                   for r in looping.replies)
-    assert "重复了多次" in "".join(c["error"] for c in logbook.recent() if c["outcome"] == "invalid")
-    assert "集团2项工程变更" not in result.text
+    loops = [r for r in looping.replies if event in r.text]
+    assert len(loops) == 1 and loops[0].extra.get("stopped") and loops[0].text.count(event) == 3
+    item = next(line for line in result.text.split("\n") if event in line)
+    assert item.count(event) == 1 and "比如，" in item and item.endswith("。")
+    assert not [c for c in logbook.recent() if c["outcome"] == "invalid"]  # cut, not sent back
 
 
 def test_one_long_sentence_copied_from_the_example_is_a_copy(make_ops):
@@ -551,6 +567,30 @@ def test_second_measure_prompt_still_lets_the_model_write_the_owner(knowledge, n
     ops = ops_with(knowledge, notices, tmp_path, FakeModel(default=scripted_writer), versions)
     result = ops.draft_all(notices.get("2024"), org="临溪县交通运输局", kind="banzi", facts=other, sucai=unit_sucai())
     assert all(m["owner"] == "〔待补：责任人〕" and m["deadline"] == "〔待补：完成时限〕" for m in result.data["map"]["measures"])
+
+
+def test_a_measure_written_one_block_per_problem_keeps_its_first_block(knowledge, notices, tmp_path):
+    from assistant.operations.owners import first_owned
+
+    block = "针对{0}的问题，班子成员要对照{0}清单逐项整改，每季度听取一次{0}整改情况汇报。" \
+            "责任人：〔待补：责任人〕；完成时限：〔待补：完成时限〕。"  # no clause repeats: too long, not a loop
+    names = ["公务接待超出标准", "调研多听汇报", "审批超过法定时限", "会议多发文多", "农村公路养护检查走过场"]
+
+    def writer(messages):
+        request = messages[-1].content
+        if "方向：" not in request:
+            return scripted_writer(messages)
+        return field(request, "序号") + "严格执行纪律规矩。" + "".join(block.format(n) for n in names)
+
+    ops = ops_with(knowledge, notices, tmp_path, FakeModel(default=writer), {"measure_for_problems": "measure_for_problems@v2"})
+    result = ops.draft_all(notices.get("2024"), org="临溪县交通运输局", kind="banzi", facts=Facts(), sucai=unit_sucai())
+    measures = result.data["map"]["measures"]
+    first = "严格执行纪律规矩。" + block.format(names[0])
+    assert len(writer([Message("user", "序号：（一）\n方向：x")])) > 360
+    assert measures and all(m["text"].endswith(first) and "调研多听汇报" not in m["text"] for m in measures)
+    assert all(not m["text"].endswith(BANK_MARK) for m in measures)  # the model's measure kept, no fallback
+    short = "（一）立规矩。" + block.format("甲")
+    assert first_owned(short) == short and first_owned("（一）没有责任人的一段话。") == "（一）没有责任人的一段话。"
 
 
 def test_owner_and_deadline_are_read_from_the_fact_nearest_the_measure():

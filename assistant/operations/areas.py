@@ -8,6 +8,7 @@ import re
 
 from ..notices import NoticeArea, NoticeSpec
 from ..numbering import int_to_cn
+from ..sucai.model import bigrams
 from .base import OperationResult, StepLog
 from .catalog import Catalog, Facts, fits_kind
 
@@ -41,19 +42,49 @@ LEADING_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]{1,2}是|[（
 REPEATED_SENTENCE = re.compile(r"([^。！？；]{4,}[。！？；])\1+")  # a sentence written twice in a row
 
 
-def repair_item(ordinal: str, headline: str):
+def repair_item(ordinal: str, headline: str, entries: list[str] = ()):
     """Small models continue the few-shot numbering (三是 after 一是, 二是): set the ordinal in code. They also
-    sometimes write the headline twice; the second copy goes."""
+    sometimes write the headline twice; the second copy goes. An item whose example lacks its 比如，is marked
+    (mark_example)."""
 
     def fix(text: str) -> str:
         text = REPEATED_SENTENCE.sub(r"\1", text.strip().split("\n")[0].strip())
         if LEADING_ORDINAL.match(text):
-            return f"{ordinal}是" + LEADING_ORDINAL.sub("", text, count=1)
-        if text.startswith(headline[:4]):
-            return f"{ordinal}是{text}"
-        return text
+            text = f"{ordinal}是" + LEADING_ORDINAL.sub("", text, count=1)
+        elif text.startswith(headline[:4]):
+            text = f"{ordinal}是{text}"
+        return mark_example(text, entries)
 
     return fix
+
+
+SENTENCE = re.compile(r"[^。！？]+[。！？]?")
+BARE_EXAMPLE = re.compile(r"(比如|例如)(?![，,])")
+MIN_EXAMPLE_CHARS = 10
+
+
+def mark_example(text: str, entries: list[str] = ()) -> str:
+    """The model often writes the unit's event without the genre's 比如，: the example is marked in code. It is
+    the sentence after the headline sentence that shares most wording with the unit's entries (the last one
+    when none is given); in an item of one sentence, what follows its first clause. Text that has its 比如，
+    or gives no room for an example is returned as is (validation then asks the model again)."""
+    if EXAMPLE_START.search(text):
+        return text
+    if BARE_EXAMPLE.search(text):
+        return BARE_EXAMPLE.sub(r"\1，", text, count=1)
+    sentences = SENTENCE.findall(text)
+    if len(sentences) >= 2:
+        grams = [bigrams(e) for e in entries]
+        rest = sentences[1:]
+        scores = [max((len(g & bigrams(s)) / len(g) for g in grams if g), default=0.0) for s in rest]
+        best = max(range(len(rest)), key=lambda i: (scores[i], i if not any(scores) else -i))
+        if len(rest[best]) < MIN_EXAMPLE_CHARS:
+            return text
+        return "".join(sentences[:1 + best]) + "比如，" + "".join(rest[best:])
+    head, comma, tail = text.partition("，")
+    if not comma or len(tail) < MIN_EXAMPLE_CHARS:
+        return text
+    return f"{head}。比如，{tail}"
 
 
 def validate_item(ordinal: str):

@@ -206,7 +206,7 @@ class ModelStep:
                 self._log(operation, prompt, "error", 0, 0, (time.perf_counter() - start) * 1000, exc.message)
                 log = StepLog(prompt.ref, self.model.name, outcome="error", note=exc.message)
                 return StepOutcome(fallback, log, [])
-            text = repair(strip_markdown(reply.text))
+            text = repair(cut_loop(strip_markdown(reply.text)))
             problem = self.copies_example(prompt, text) or repeats_itself(text) or validate(text)  # why a stop came first
             outcome = "ok" if problem is None else "invalid"
             self._log(operation, prompt, outcome if attempt == 0 or outcome == "invalid" else "repaired",
@@ -263,6 +263,25 @@ class ModelStep:
     def _log(self, operation, prompt, outcome, input_tokens, output_tokens, latency_ms, error="", first=None):
         self.logbook.record(CallRecord(operation, prompt.name, str(prompt.version), prompt.source_hash, self.model.name,
                                        input_tokens, output_tokens, latency_ms, outcome, error, first))
+
+
+def cut_loop(text: str) -> str:
+    """A reply caught in a loop (a clause said REPEATED_CLAUSE times) ends before the loop's third round: at the
+    start of the sentence that says the clause the third time, or, where the loop turns inside one sentence, at
+    the clause that says it the second time; the kept text ends with 。. Text without a loop is returned as is."""
+    masked = SLOT.sub(lambda slot: "\0" * len(slot.group()), text)  # slots repeat by design; positions stay
+    seen: dict[str, list[int]] = {}
+    for clause in re.finditer(f"[^{CLAUSE_ENDS}]+[{CLAUSE_ENDS}]?", masked):
+        key = re.sub(r"[^\u4e00-\u9fff]", "", clause.group())
+        if len(key) < REPEAT_MIN_CHARS:
+            continue
+        seen.setdefault(key, []).append(clause.start())
+        if len(seen[key]) >= REPEATED_CLAUSE:
+            _, second, third = seen[key][-3:]
+            sentence = max((masked.rfind(mark, 0, third) for mark in SENTENCE_ENDS), default=-1) + 1
+            kept = text[:sentence if sentence > second else second].rstrip().rstrip("，、；：,;:")
+            return kept if not kept or kept[-1] in "。！？" else kept + "。"
+    return text
 
 
 def repeats_itself(text: str) -> str | None:

@@ -64,6 +64,16 @@ def owner_and_deadline(lines: list[str], about: str = "") -> tuple[str, str]:
     return closest(owners) or SLOT_OWNER, closest(deadlines) or SLOT_DEADLINE
 
 
+def first_owned(text: str) -> str:
+    """A measure that goes on after its first 完成时限 (the model writing one block per problem, each with its
+    own owner line) ends there: the first block is a whole measure."""
+    deadline = DEADLINE.search(text)
+    if deadline is None:
+        return text
+    end = text.find("。", deadline.end())
+    return text if end < 0 or end == len(text.rstrip()) - 1 else text[:end + 1]
+
+
 def append_owner(text: str, owner: str, deadline: str, mark: str = "") -> str:
     """The measure without any owner clause the model wrote, ending "责任人：…；完成时限：…。" (then `mark`,
     the bank-suggestion mark, when the text carried it)."""

@@ -19,9 +19,10 @@ from .areas import VOICE
 from .base import CitationBook, OperationResult
 from .catalog import DIMENSION_ORDER, Facts
 from .from_sucai import BANK_MARK
-from .owners import (DEADLINE, OWNER, SLOT_DEADLINE, SLOT_OWNER, append_owner, owner_and_deadline, owner_lines,
-                     unsupported_owner_to_slot)
+from .owners import (DEADLINE, OWNER, SLOT_DEADLINE, SLOT_OWNER, append_owner, first_owned, owner_and_deadline,
+                     owner_lines, unsupported_owner_to_slot)
 
+PARAGRAPH_CHARS = (40, 360)  # a cause or measure paragraph's length, in characters
 COPIED = 0.5  # share of a paragraph's sentences found in the reference above which it counts as copied
 BANK_WEIGHT = 0.5  # a bank suggestion counts for less than a problem the unit raised itself
 
@@ -67,7 +68,7 @@ def numbered(ordinal: str, reference: str = ""):
     def check(text: str) -> str | None:
         if not text.startswith(ordinal):
             return f"要以“{ordinal}”开头"
-        if not 40 <= len(text) <= 360:
+        if not PARAGRAPH_CHARS[0] <= len(text) <= PARAGRAPH_CHARS[1]:
             return "写3至4句话，不超过200字"
         if "\n" in text.strip():
             return "只写一段"
@@ -199,6 +200,8 @@ class RootsWriter:
 
         def with_owner(text: str) -> str:
             text = renumber(ordinal)(text)
+            if len(text) > PARAGRAPH_CHARS[1]:
+                text = first_owned(text)
             if appends:
                 return append_owner(text, owner, deadline, mark=BANK_MARK)
             text = unsupported_owner_to_slot(text, owner_facts)
