@@ -180,9 +180,12 @@ class ModelStep:
     def run(self, operation: str, name: str, values: dict, *, sources: list[str], fallback: str,
             validate: Callable[[str], str | None] = lambda text: None,
             repair: Callable[[str], str] = lambda text: text,
-            on_token: Callable[[str], None] | None = None) -> StepOutcome:
+            on_token: Callable[[str], None] | None = None,
+            complete: Callable[[str], bool] | None = None) -> StepOutcome:
         """`repair` fixes what code can fix (a wrong ordinal, say); `validate` then returns None when the
-        text is acceptable, else a Chinese note used to ask the model once more."""
+        text is acceptable, else a Chinese note used to ask the model once more. `complete` says of the text
+        streamed so far (at each sentence end) that the reply is whole: the model is stopped there, since
+        what it would write next is cut by `repair` anyway."""
         prompt = self.prompt(name)
         messages = prompt.messages(**values)
         note = ""
@@ -201,7 +204,7 @@ class ModelStep:
             start = time.perf_counter()
             try:
                 reply = self.model.complete(messages, max_tokens=prompt.max_tokens, temperature=prompt.temperature,
-                                            seed=self.seed, on_token=self._stop_early(prompt, on_token))
+                                            seed=self.seed, on_token=self._stop_early(prompt, on_token, complete))
             except ModelError as exc:
                 self._log(operation, prompt, "error", 0, 0, (time.perf_counter() - start) * 1000, exc.message)
                 log = StepLog(prompt.ref, self.model.name, outcome="error", note=exc.message)
@@ -230,10 +233,11 @@ class ModelStep:
             self._examples[prompt.ref] = corpus
         return self._examples[prompt.ref]
 
-    def _stop_early(self, prompt: Prompt, on_token):
+    def _stop_early(self, prompt: Prompt, on_token, complete: Callable[[str], bool] | None = None):
         """The reply streams through a watch that ends it at the first whole sentence copied from a few-shot
         answer, or at a clause said for the third time (a small model caught in a loop): the rest is never
-        generated, and the reply goes back to the model with the note sooner."""
+        generated, and the reply goes back to the model with the note sooner. It also ends a reply the step
+        calls complete."""
         corpus = self.example_answers(prompt)
         shown = on_token
         streamed: list[str] = []
@@ -244,8 +248,9 @@ class ModelStep:
             streamed.append(piece)
             if any(mark in piece for mark in CLAUSE_ENDS):
                 so_far = "".join(streamed)
-                if repeats_itself(so_far) or (len(corpus) and any(mark in piece for mark in SENTENCE_ENDS)
-                                              and compare(so_far, [corpus])[0]):
+                ends_sentence = any(mark in piece for mark in SENTENCE_ENDS)
+                if repeats_itself(so_far) or (ends_sentence and len(corpus) and compare(so_far, [corpus])[0]) \
+                        or (ends_sentence and complete is not None and complete(so_far)):
                     raise StopReply()
 
         return watched

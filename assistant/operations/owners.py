@@ -65,13 +65,19 @@ def owner_and_deadline(lines: list[str], about: str = "") -> tuple[str, str]:
 
 
 def first_owned(text: str) -> str:
-    """A measure that goes on after its first 完成时限 (the model writing one block per problem, each with its
-    own owner line) ends there: the first block is a whole measure."""
+    """A measure ends with its owner and deadline: what the model goes on to write after its first 完成时限
+    sentence (the next problem's block, with its own owner line) goes."""
+    end = owned_end(text)
+    return text if end is None else text[:end]
+
+
+def owned_end(text: str) -> int | None:
+    """Where a measure's first 完成时限 sentence ends, if it has one."""
     deadline = DEADLINE.search(text)
     if deadline is None:
-        return text
+        return None
     end = text.find("。", deadline.end())
-    return text if end < 0 or end == len(text.rstrip()) - 1 else text[:end + 1]
+    return None if end < 0 else end + 1
 
 
 def append_owner(text: str, owner: str, deadline: str, mark: str = "") -> str:

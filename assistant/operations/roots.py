@@ -19,8 +19,8 @@ from .areas import VOICE
 from .base import CitationBook, OperationResult
 from .catalog import DIMENSION_ORDER, Facts
 from .from_sucai import BANK_MARK
-from .owners import (DEADLINE, OWNER, SLOT_DEADLINE, SLOT_OWNER, append_owner, first_owned, owner_and_deadline,
-                     owner_lines, unsupported_owner_to_slot)
+from .owners import (DEADLINE, OWNER, SLOT_DEADLINE, SLOT_OWNER, append_owner, first_owned, owned_end,
+                     owner_and_deadline, owner_lines, unsupported_owner_to_slot)
 
 PARAGRAPH_CHARS = (40, 360)  # a cause or measure paragraph's length, in characters
 COPIED = 0.5  # share of a paragraph's sentences found in the reference above which it counts as copied
@@ -199,9 +199,7 @@ class RootsWriter:
         owner, deadline = owner_and_deadline(owners, f"{measure['title']}{values['problem_details']}")
 
         def with_owner(text: str) -> str:
-            text = renumber(ordinal)(text)
-            if len(text) > PARAGRAPH_CHARS[1]:
-                text = first_owned(text)
+            text = first_owned(renumber(ordinal)(text))
             if appends:
                 return append_owner(text, owner, deadline, mark=BANK_MARK)
             text = unsupported_owner_to_slot(text, owner_facts)
@@ -213,7 +211,8 @@ class RootsWriter:
         outcome = self.step.run("causes_and_measures", "measure_for_problems", values,
                                 sources=[values["measure"], values["problems"], values["problem_details"], owner_facts],
                                 fallback=with_owner(fallback),
-                                validate=numbered(ordinal, measure["text"]), repair=with_owner)
+                                validate=numbered(ordinal, measure["text"]), repair=with_owner,
+                                complete=None if appends else lambda text: owned_end(text) is not None)
         result.steps.append(outcome.log)
         if outcome.log.outcome in ("error", "fallback"):
             result.warnings.append(f"措施{ordinal}模型生成未成功（{outcome.log.note}），已采用参考库原文并标明，请修改")
