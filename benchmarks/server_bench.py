@@ -3,6 +3,8 @@
 The same weights, threads and operations through each route, one route after another:
   today    llama-cpp-python's server (`python -m llama_cpp.server`), run only when llama_cpp is importable
   server   llama.cpp's `llama-server`, speculation off (the default setting)
+  primed   `llama-server` as `server`, then every drafting prompt's stable prefix primed into its prompt cache
+           (ModelStep.prime, as the web UI's warm-up does), timed apart from the drafting
   ngram    `llama-server` with n-gram speculation (ngram-simple; JIANSHI_MODEL_SPECULATION turns it on)
 For each route: start-up, one area drafted from a unit's 素材 (draft_area, median of --repeat, each round a
 different unit of --units, so that no round is a prompt-cache hit of the one before), the first streamed token of
@@ -11,7 +13,11 @@ memory, and, on llama-server, the prompt tokens it really evaluated against the 
 from its prompt cache). Every model call runs at temperature 0, so the texts of two routes can be compared:
 the report says how many steps came out identical to the `server` route's.
 
-    .venv/bin/python benchmarks/server_bench.py [--model 1.5b] [--repeat 3] [--whole] [--units u01,u02,u03] [--routes today,server,ngram] [--json]
+The first 素材 material of a route (first_sucai_material_s) is reported apart: on `server` it pays the prefill of the
+cause and measure prompts' system text and examples (the area rounds before it have cached the item prompt's), on
+`primed` the warm-up has paid it.
+
+    .venv/bin/python benchmarks/server_bench.py [--model 1.5b] [--repeat 3] [--whole] [--units u01,u02,u03] [--routes today,server,primed,ngram] [--json]
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from assistant.models.base import Message  # noqa: E402
 from assistant.models.embedded import ALIAS, EmbeddedModel, EmbeddedServer  # noqa: E402
 from assistant.models.factory import embedded_weights  # noqa: E402
 from assistant.operations import Facts  # noqa: E402
+from assistant.operations.base import PRIMED_PROMPTS  # noqa: E402
 from assistant.workbench import Workbench  # noqa: E402
 from model_bench import FACTS  # noqa: E402  (the same facts as the model benchmark)
 
@@ -103,6 +110,11 @@ def run_route(route: str, bench: Workbench, model_file: Path, args) -> dict:
     start = time.perf_counter()
     model.model.complete([Message("user", "好")], max_tokens=1)  # start the server, load the weights
     figures: dict = {"route": route, "startup_s": round(time.perf_counter() - start, 1)}
+    if route == "primed":
+        start = time.perf_counter()
+        ops.step.prime(PRIMED_PROMPTS, pause=0.0)
+        figures["prime_s"] = round(time.perf_counter() - start, 1)
+        model.calls.clear()
     area_s, first_tokens, texts = [], [], []
     for i in range(args.repeat):
         sample = units[i % len(units)]
@@ -123,7 +135,7 @@ def run_route(route: str, bench: Workbench, model_file: Path, args) -> dict:
         figures["bank_first_material_s"] = round(time.perf_counter() - started, 1)
         texts += [c["text"] for c in model.calls]
         whole_s, steps, sent, evaluated = [], [], [], []
-        for sample in units:
+        for sample in units:  # the first of them is the first 素材 material since the start
             unit = sample.input
             model.calls.clear()
             started = time.perf_counter()
@@ -136,6 +148,7 @@ def run_route(route: str, bench: Workbench, model_file: Path, args) -> dict:
                 evaluated.append(sum(c["evaluated"] for c in model.calls))
             texts += [c["text"] for c in model.calls]
         figures.update(sucai_material_s=round(statistics.median(whole_s), 1),
+                       first_sucai_material_s=round(whole_s[0], 1),
                        sucai_material_each_s=[round(s, 1) for s in whole_s], sucai_steps=steps,
                        sucai_tokens_sent=sent, **({"sucai_tokens_evaluated": evaluated} if evaluated else {}))
     figures["peak_rss_mb"] = round(peak_rss_mb(server.process.pid))
@@ -151,7 +164,7 @@ def main() -> None:
                         help="also whole materials per route: bank-first once, and one from each unit's 素材 (slow)")
     parser.add_argument("--units", default="u01,u02,u03",
                         help="评测集 sucai 中的单位，逗号分隔：各轮依次用不同单位的素材（请求各不相同，不会整段命中提示缓存）")
-    parser.add_argument("--routes", default="today,server,ngram")
+    parser.add_argument("--routes", default="today,server,primed,ngram")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -173,7 +186,8 @@ def main() -> None:
     report = {"model": args.model, "repeat": args.repeat, "routes": [r["figures"] for r in results.values()]}
     for route, result in results.items():
         figures = result["figures"]
-        for key in ("area_s_median", "first_token_ms_median", "bank_first_material_s", "sucai_material_s"):
+        for key in ("area_s_median", "first_token_ms_median", "bank_first_material_s", "sucai_material_s",
+                    "first_sucai_material_s"):
             if key in figures and base["figures"].get(key):
                 figures[f"{key}_ratio"] = round(figures[key] / base["figures"][key], 2)
         if "server" in results and route != "server":

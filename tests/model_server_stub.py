@@ -1,7 +1,8 @@
 """A stand-in for the llama.cpp server in process tests: answers GET /v1/models on the port it is given, and a
 chat completion with one streamed word, and runs until it is told to stop, like the real one. Run as `python tests/model_server_stub.py --port N [...]`; with
 --delay S it loads for S seconds before it answers, as a model does; with --fail it ends at once, as a server
-that cannot load its model does."""
+that cannot load its model does; with --log FILE it appends each completion request's body to FILE, one JSON
+line per request."""
 
 import argparse
 import json
@@ -22,8 +23,13 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    log = ""
+
     def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.log:
+            with open(self.log, "a", encoding="utf-8") as requests:
+                requests.write(json.dumps(json.loads(body), ensure_ascii=False) + "\n")
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
@@ -39,7 +45,9 @@ if __name__ == "__main__":
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--delay", type=float, default=0.0)
     parser.add_argument("--fail", action="store_true")
+    parser.add_argument("--log", default="")
     known, _ = parser.parse_known_args()
+    Handler.log = known.log
     if known.fail:
         sys.exit("cannot load the model")
     time.sleep(known.delay)

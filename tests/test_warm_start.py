@@ -93,6 +93,47 @@ def test_warm_up_starts_the_server_once_in_the_background(tmp_path, stop_servers
     assert len(launched) == 1 and built == [1]  # the first request uses what the warm-up started
 
 
+def test_warm_up_puts_each_drafting_prompts_stable_prefix_in_the_server_cache(tmp_path, stop_servers):
+    from assistant.operations.base import PRIMED_PROMPTS
+
+    log = tmp_path / "requests.jsonl"
+    server, _ = stand_in_server(tmp_path, "--log", str(log))
+    stop_servers(server)
+    services, _, _ = services_with(tmp_path, server)
+    assert services.warm_up().wait(timeout=60)
+    requests = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    requests = [r for r in requests if "messages" in r]  # completions (token counts go to /tokenize)
+    assert [r["messages"][-1]["content"] for r in requests[:1]] == ["好"]  # the server's one-time costs first
+    primed = requests[1:]
+    assert len(primed) == len(PRIMED_PROMPTS) and all(r["max_completion_tokens"] == 1 for r in primed)
+    step = services.operations().step
+    for request, name in zip(primed, PRIMED_PROMPTS):
+        prompt = step.prompt(name)  # the version in use
+        sent = [(m["role"], m["content"]) for m in request["messages"]]
+        stable = [(m.role, m.content) for m in prompt.messages(**prompt.examples[0]["input"])][:-1]
+        assert sent[:len(stable)] == stable and stable[0] == ("system", prompt.system.strip())
+
+
+def test_priming_takes_the_model_turn_call_by_call():
+    from assistant.models.fake import FakeModel
+    from assistant.operations.base import ModelStep
+    from assistant.prompts import PromptLibrary
+
+    calls = []
+    model = FakeModel(default=lambda messages: calls.append(messages[0].content) or "好")
+    step = ModelStep(model=model, prompts=PromptLibrary(PROJECT_ROOT / "prompts"), logbook=None)
+    turn = threading.RLock()
+    turn.acquire()  # a drafter's request holds the model
+    primer = threading.Thread(target=step.prime, args=(("item_from_sucai", "cause_for_problems"), turn),
+                              kwargs={"pause": 0.01})
+    primer.start()
+    time.sleep(0.3)
+    assert calls == []  # the primer waits for the turn
+    turn.release()
+    primer.join(timeout=10)
+    assert len(calls) == 2 and calls[0] == step.prompt("item_from_sucai").system.strip()
+
+
 def test_a_request_during_the_warm_up_waits_for_the_same_start(tmp_path, stop_servers):
     server, launched = stand_in_server(tmp_path, "--delay", "2")
     stop_servers(server)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.models.base import ChatModel, Message, ModelUnavailable
+from assistant.operations.base import PRIMED_PROMPTS
 
 from .actions import Drafting
 from .editing import Editing
@@ -40,10 +41,14 @@ def once(factory: Callable[[], object]) -> Callable[[], object]:
 def prime_model(operations):
     """Start an embedded model's server and ask it for one token: the server's first answer pays one-time costs
     (12–32 s against 0.5 s for the next one in two of three runs on a busy two-core machine; the client's own
-    first call imports langchain and openai, 1.3–1.6 s), best paid before anyone waits. A remote model is left alone."""
+    first call imports langchain and openai, 1.3–1.6 s), best paid before anyone waits. Then each drafting
+    prompt's system text and examples go through the server once (ModelStep.prime), taking the model's turn
+    call by call, so a drafter's first material does not pay their prefill. A remote model is left alone."""
     model = operations.step.model
-    if getattr(model, "server", None) is not None:
+    server = getattr(model, "server", None)
+    if server is not None:
         model.complete([Message(role="user", content="好")], max_tokens=1, temperature=0.0)
+        operations.step.prime(PRIMED_PROMPTS, turn=getattr(server, "turn", None))
     return operations
 
 

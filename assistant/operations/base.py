@@ -31,6 +31,9 @@ SENTENCE_ENDS = "。；！？"  # a streamed piece holding one of these may clos
 CLAUSE_ENDS = SENTENCE_ENDS + "，、"
 REPEATED_CLAUSE = 3  # a clause of REPEAT_MIN_CHARS or more said this often: the model is looping
 REPEAT_MIN_CHARS = 8
+# the prompts whose stable prefixes a warm start puts in the server's prompt cache, the chat's analysis first
+PRIMED_PROMPTS = ("cause_explain", "item_from_sucai", "cause_for_problems", "measure_for_problems")
+PRIME_PAUSE_S = 0.3  # between two priming calls: room for a drafter's waiting request to take the model's turn
 COPY_MIN_CHARS = 12  # sentences this long or longer count (the headline of a copied item is short)
 
 MARKDOWN = [
@@ -224,6 +227,27 @@ class ModelStep:
                         Message("user", f"{RETRY_NOTE}{problem}。请重新输出，只输出正文。")]
         log = StepLog(prompt.ref, self.model.name, outcome="fallback", note=note)
         return StepOutcome(fallback, log, [])
+
+    def prime(self, names: tuple[str, ...], turn=None, pause: float = PRIME_PAUSE_S) -> list[str]:
+        """Ask the model for one token on each named prompt (the version in use), built from its own first
+        example, so that the server's prompt cache holds every prompt's stable prefix (system text and
+        few-shot examples) before a drafter's first request needs it. Each call takes `turn` (the embedded
+        server's lock), and the primer pauses between calls: a drafter's request waits at most for one of them.
+        Returns the prompt refs primed."""
+        primed = []
+        for name in names:
+            prompt = self.prompt(name)
+            if not prompt.examples:
+                continue
+            messages = prompt.messages(**prompt.examples[0]["input"])
+            if turn is None:
+                self.model.complete(messages, max_tokens=1, temperature=0.0)
+            else:
+                with turn:
+                    self.model.complete(messages, max_tokens=1, temperature=0.0)
+            primed.append(prompt.ref)
+            time.sleep(pause)
+        return primed
 
     def example_answers(self, prompt: Prompt) -> SentenceCorpus:
         if prompt.ref not in self._examples:
