@@ -131,6 +131,7 @@ def case_from_entries(cases: list, problems: list[dict], kind: str) -> str:
         return (f"{story}。对照这一案例，{subject}在〔待补：对照案例查找出的自身问题〕方面还有差距，"
                 f"将以案为鉴、以案促改，〔待补：结合案例开展警示教育的具体安排〕。")
     named = "、".join(f"“{h}”" for h in mine)
+    # one sentence with the unit's own problems in it: a closing sentence of its own ("班子将以案为鉴，围绕这些
+    # 问题……") would be the same in every unit's material
     return (f"{story}。对照查找，{subject}在{named}等方面的问题，与案件暴露出的纪律规矩意识淡化有相通之处，"
-            f"必须警惕、防微杜渐。{subject}将以案为鉴，围绕这些问题举一反三查找廉政风险点，"
-            f"〔待补：结合案例开展警示教育的具体安排〕。")
+            f"必须警惕、防微杜渐，以案为鉴、举一反三查找廉政风险点。〔待补：结合案例开展警示教育的具体安排〕。")
