@@ -249,6 +249,8 @@ def test_item_repairs_fix_what_code_can_fix():
     assert fix(three) == "二是组织纪律执行不严。思想上重视不够。比如，2024年有2家乡镇卫生院违规发放节日福利被县纪委监委通报。反映出管理松懈。"
     assert fix("二是组织纪律执行不严。比如2024年有2家卫生院被通报。") == "二是组织纪律执行不严。比如，2024年有2家卫生院被通报。"
     assert fix("二是组织纪律执行不严。") == "二是组织纪律执行不严。"  # no event to mark: validation asks again
+    echoed = "二是会后议论影响团结。比如，（没有提供具体时间和造成的影响），〔待补：具体时间〕。"
+    assert fix(echoed) == "二是会后议论影响团结。比如，〔待补：具体时间〕。"
     assert all(check(fix(t)) is None for t in (one_sentence, three))
     assert check("二是问题。比如，事例。") is None
     assert "比如" in check("二是问题。没有事例。")

@@ -39,16 +39,17 @@ def bank_suggestion(ordinal: str, problem: dict) -> str:
 LEADING_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]{1,2}是|[（(][一二三四五六七八九十]{1,2}[）)]|\d+[.、．])\s*")
 
 
+NOT_GIVEN = re.compile(r"[（(](?:没有提供|无)[^）)]{0,20}[）)][，,]?")  # the prompt's "（没有提供）" echoed into the text
 REPEATED_SENTENCE = re.compile(r"([^。！？；]{4,}[。！？；])\1+")  # a sentence written twice in a row
 
 
 def repair_item(ordinal: str, headline: str, entries: list[str] = ()):
     """Small models continue the few-shot numbering (三是 after 一是, 二是): set the ordinal in code. They also
-    sometimes write the headline twice; the second copy goes. An item whose example lacks its 比如，is marked
-    (mark_example)."""
+    sometimes write the headline twice; the second copy goes, and so does the prompt's "（没有提供）" echoed
+    back. An item whose example lacks its 比如，is marked (mark_example)."""
 
     def fix(text: str) -> str:
-        text = REPEATED_SENTENCE.sub(r"\1", text.strip().split("\n")[0].strip())
+        text = NOT_GIVEN.sub("", REPEATED_SENTENCE.sub(r"\1", text.strip().split("\n")[0].strip()))
         if LEADING_ORDINAL.match(text):
             text = f"{ordinal}是" + LEADING_ORDINAL.sub("", text, count=1)
         elif text.startswith(headline[:4]):
