@@ -114,7 +114,7 @@ def test_warm_up_puts_each_drafting_prompts_stable_prefix_in_the_server_cache(tm
         assert sent[:len(stable)] == stable and stable[0] == ("system", prompt.system.strip())
 
 
-def test_priming_takes_the_model_turn_call_by_call():
+def test_priming_gives_way_to_a_drafters_request():
     from assistant.models.fake import FakeModel
     from assistant.operations.base import ModelStep
     from assistant.prompts import PromptLibrary
@@ -122,16 +122,17 @@ def test_priming_takes_the_model_turn_call_by_call():
     calls = []
     model = FakeModel(default=lambda messages: calls.append(messages[0].content) or "好")
     step = ModelStep(model=model, prompts=PromptLibrary(PROJECT_ROOT / "prompts"), logbook=None)
+    names = ("item_from_sucai", "cause_for_problems")
     turn = threading.RLock()
-    turn.acquire()  # a drafter's request holds the model
-    primer = threading.Thread(target=step.prime, args=(("item_from_sucai", "cause_for_problems"), turn),
-                              kwargs={"pause": 0.01})
-    primer.start()
-    time.sleep(0.3)
-    assert calls == []  # the primer waits for the turn
+    with turn:  # a drafter's request holds the model: priming ends without a call
+        outcome = []
+        primer = threading.Thread(target=lambda: outcome.append(step.prime(names, turn, pause=0.01)))
+        primer.start()
+        primer.join(timeout=10)
+    assert outcome == [[]] and calls == []
+    assert step.prime(names, turn, pause=0.01) == [step.prompt(n).ref for n in names]  # the versions in use
+    assert calls == [step.prompt(n).system.strip() for n in names] and turn.acquire(blocking=False)
     turn.release()
-    primer.join(timeout=10)
-    assert len(calls) == 2 and calls[0] == step.prompt("item_from_sucai").system.strip()
 
 
 def test_a_request_during_the_warm_up_waits_for_the_same_start(tmp_path, stop_servers):

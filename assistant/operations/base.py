@@ -33,7 +33,7 @@ REPEATED_CLAUSE = 3  # a clause of REPEAT_MIN_CHARS or more said this often: the
 REPEAT_MIN_CHARS = 8
 # the prompts whose stable prefixes a warm start puts in the server's prompt cache, the chat's analysis first
 PRIMED_PROMPTS = ("cause_explain", "item_from_sucai", "cause_for_problems", "measure_for_problems")
-PRIME_PAUSE_S = 0.3  # between two priming calls: room for a drafter's waiting request to take the model's turn
+PRIME_PAUSE_S = 0.5  # between two priming calls: room for a drafter's waiting request to take the model's turn
 COPY_MIN_CHARS = 12  # sentences this long or longer count (the headline of a copied item is short)
 
 MARKDOWN = [
@@ -231,20 +231,23 @@ class ModelStep:
     def prime(self, names: tuple[str, ...], turn=None, pause: float = PRIME_PAUSE_S) -> list[str]:
         """Ask the model for one token on each named prompt (the version in use), built from its own first
         example, so that the server's prompt cache holds every prompt's stable prefix (system text and
-        few-shot examples) before a drafter's first request needs it. Each call takes `turn` (the embedded
-        server's lock), and the primer pauses between calls: a drafter's request waits at most for one of them.
-        Returns the prompt refs primed."""
+        few-shot examples) before a drafter's first request needs it. With `turn` (the embedded server's lock)
+        priming gives way: each call takes the turn only if it is free, and priming ends at the first call that
+        finds a drafter's request holding it (a request waits at most for the one call under way; from then on
+        the drafter's own requests fill the cache). Returns the prompt refs primed."""
         primed = []
         for name in names:
             prompt = self.prompt(name)
             if not prompt.examples:
                 continue
             messages = prompt.messages(**prompt.examples[0]["input"])
-            if turn is None:
+            if turn is not None and not turn.acquire(blocking=False):
+                break
+            try:
                 self.model.complete(messages, max_tokens=1, temperature=0.0)
-            else:
-                with turn:
-                    self.model.complete(messages, max_tokens=1, temperature=0.0)
+            finally:
+                if turn is not None:
+                    turn.release()
             primed.append(prompt.ref)
             time.sleep(pause)
         return primed
