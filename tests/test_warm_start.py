@@ -105,13 +105,17 @@ def test_warm_up_puts_each_drafting_prompts_stable_prefix_in_the_server_cache(tm
     requests = [r for r in requests if "messages" in r]  # completions (token counts go to /tokenize)
     assert [r["messages"][-1]["content"] for r in requests[:1]] == ["好"]  # the server's one-time costs first
     primed = requests[1:]
-    assert len(primed) == len(PRIMED_PROMPTS) and all(r["max_completion_tokens"] == 1 for r in primed)
+    assert primed and all(r["max_completion_tokens"] == 1 for r in primed)
     step = services.operations().step
-    for request, name in zip(primed, PRIMED_PROMPTS):
+    for name in PRIMED_PROMPTS:
         prompt = step.prompt(name)  # the version in use
-        sent = [(m["role"], m["content"]) for m in request["messages"]]
-        stable = [(m.role, m.content) for m in prompt.messages(**prompt.examples[0]["input"])][:-1]
-        assert sent[:len(stable)] == stable and stable[0] == ("system", prompt.system.strip())
+        full = [(m.role, m.content) for m in prompt.messages(**prompt.examples[0]["input"])]
+        # one user turn more each call, ending with the whole prompt: no call holds the model long
+        steps = [[(m["role"], m["content"]) for m in r["messages"]] for r in primed
+                 if r["messages"][0]["content"] == prompt.system.strip()]
+        assert [len(sent) for sent in steps] == [i + 1 for i, (role, _) in enumerate(full) if role == "user"]
+        assert all(sent == full[:len(sent)] for sent in steps) and steps[-1] == full
+        assert full[0] == ("system", prompt.system.strip()) and len(steps) == 1 + len(prompt.examples)
 
 
 def test_priming_gives_way_to_a_drafters_request():
@@ -131,7 +135,8 @@ def test_priming_gives_way_to_a_drafters_request():
         primer.join(timeout=10)
     assert outcome == [[]] and calls == []
     assert step.prime(names, turn, pause=0.01) == [step.prompt(n).ref for n in names]  # the versions in use
-    assert calls == [step.prompt(n).system.strip() for n in names] and turn.acquire(blocking=False)
+    expected = [step.prompt(n).system.strip() for n in names for _ in range(1 + len(step.prompt(n).examples))]
+    assert calls == expected and turn.acquire(blocking=False)
     turn.release()
 
 

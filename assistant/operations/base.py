@@ -231,25 +231,28 @@ class ModelStep:
     def prime(self, names: tuple[str, ...], turn=None, pause: float = PRIME_PAUSE_S) -> list[str]:
         """Ask the model for one token on each named prompt (the version in use), built from its own first
         example, so that the server's prompt cache holds every prompt's stable prefix (system text and
-        few-shot examples) before a drafter's first request needs it. With `turn` (the embedded server's lock)
-        priming gives way: each call takes the turn only if it is free, and priming ends at the first call that
-        finds a drafter's request holding it (a request waits at most for the one call under way; from then on
-        the drafter's own requests fill the cache). Returns the prompt refs primed."""
+        few-shot examples) before a drafter's first request needs it. A prompt goes in steps, one user turn more
+        each call (the server computes only what the previous call did not), so that no call holds the model for
+        long. With `turn` (the embedded server's lock) priming gives way: each call takes the turn only if it is
+        free, and priming ends at the first call that finds a drafter's request holding it (a request waits at
+        most for the one short call under way; from then on the drafter's own requests fill the cache).
+        Returns the prompt refs primed whole."""
         primed = []
         for name in names:
             prompt = self.prompt(name)
             if not prompt.examples:
                 continue
             messages = prompt.messages(**prompt.examples[0]["input"])
-            if turn is not None and not turn.acquire(blocking=False):
-                break
-            try:
-                self.model.complete(messages, max_tokens=1, temperature=0.0)
-            finally:
-                if turn is not None:
-                    turn.release()
+            for end in [i + 1 for i, message in enumerate(messages) if message.role == "user"]:
+                if turn is not None and not turn.acquire(blocking=False):
+                    return primed
+                try:
+                    self.model.complete(messages[:end], max_tokens=1, temperature=0.0)
+                finally:
+                    if turn is not None:
+                        turn.release()
+                time.sleep(pause)
             primed.append(prompt.ref)
-            time.sleep(pause)
         return primed
 
     def example_answers(self, prompt: Prompt) -> SentenceCorpus:
