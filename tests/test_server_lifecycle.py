@@ -56,10 +56,17 @@ def gone(pid: int, within: float = 15.0) -> bool:
     return False
 
 
+def as_in_a_terminal() -> None:
+    """The app as a terminal's foreground command has it: Ctrl+C (SIGINT) at its default. A test run started in
+    the background by a script (`cmd &`) inherits SIGINT ignored, and so would the app, which then rightly
+    ignores it as any program does."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_app(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     app = subprocess.Popen([sys.executable, "-c", APP, str(STUB), str(tmp_path / "run")], stdout=subprocess.PIPE,
-                           env=env, cwd=tmp_path, text=True)
+                           env=env, cwd=tmp_path, text=True, preexec_fn=as_in_a_terminal)
     server_pid = int(app.stdout.readline())
     assert command_line(server_pid)  # the server runs
     return app, server_pid
