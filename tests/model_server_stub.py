@@ -1,8 +1,8 @@
 """A stand-in for the llama.cpp server in process tests: answers GET /v1/models on the port it is given, and a
 chat completion with one streamed word, and runs until it is told to stop, like the real one. Run as `python tests/model_server_stub.py --port N [...]`; with
 --delay S it loads for S seconds before it answers, as a model does; with --fail it ends at once, as a server
-that cannot load its model does; with --log FILE it appends each completion request's body to FILE, one JSON
-line per request."""
+that cannot load its model does; with --log FILE it appends the body of each POST (completions, and the
+token counts the client asks for) to FILE, one JSON line per request."""
 
 import argparse
 import json

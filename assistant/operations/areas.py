@@ -78,7 +78,8 @@ def mark_example(text: str, entries: list[str] = ()) -> str:
         grams = [bigrams(e) for e in entries]
         rest = sentences[1:]
         scores = [max((len(g & bigrams(s)) / len(g) for g in grams if g), default=0.0) for s in rest]
-        best = max(range(len(rest)), key=lambda i: (scores[i], i if not any(scores) else -i))
+        # the sentence nearest the entries, the earlier on a tie; with no entries' wording anywhere, the last one
+        best = max(range(len(rest)), key=lambda i: (scores[i], -i)) if any(scores) else len(rest) - 1
         if len(rest[best]) < MIN_EXAMPLE_CHARS:
             return text
         return "".join(sentences[:1 + best]) + "比如，" + "".join(rest[best:])

@@ -300,33 +300,38 @@ class ModelStep:
                                        input_tokens, output_tokens, latency_ms, outcome, error, first))
 
 
-def cut_loop(text: str) -> str:
-    """A reply caught in a loop (a clause said REPEATED_CLAUSE times) ends before the loop's third round: at the
-    start of the sentence that says the clause the third time, or, where the loop turns inside one sentence, at
-    the clause that says it the second time; the kept text ends with 。. Text without a loop is returned as is."""
-    masked = SLOT.sub(lambda slot: "\0" * len(slot.group()), text)  # slots repeat by design; positions stay
+def _loop(text: str) -> tuple[str, list[int], str] | None:
+    """The first clause of REPEAT_MIN_CHARS Chinese characters or more that the text says REPEATED_CLAUSE times
+    (a loop), with where each of those times starts, and the text with its slots masked; None when there is
+    none. Slots repeat by design (责任人：〔待补：责任人〕 after every measure): masked, positions stay those of
+    `text`."""
+    masked = SLOT.sub(lambda slot: "\0" * len(slot.group()), text)
     seen: dict[str, list[int]] = {}
-    for clause in re.finditer(f"[^{CLAUSE_ENDS}]+[{CLAUSE_ENDS}]?", masked):
+    for clause in re.finditer(f"[^{CLAUSE_ENDS}]+", masked):
         key = re.sub(r"[^\u4e00-\u9fff]", "", clause.group())
         if len(key) < REPEAT_MIN_CHARS:
             continue
         seen.setdefault(key, []).append(clause.start())
         if len(seen[key]) >= REPEATED_CLAUSE:
-            _, second, third = seen[key][-3:]
-            sentence = max((masked.rfind(mark, 0, third) for mark in SENTENCE_ENDS), default=-1) + 1
-            kept = text[:sentence if sentence > second else second].rstrip().rstrip("，、；：,;:")
-            return kept if not kept or kept[-1] in "。！？" else kept + "。"
-    return text
+            return SLOT.sub("", text[clause.start():clause.end()]).strip(), seen[key], masked
+    return None
+
+
+def cut_loop(text: str) -> str:
+    """A reply caught in a loop (a clause said REPEATED_CLAUSE times) ends before the loop's third round: at the
+    start of the sentence that says the clause the third time, or, where the loop turns inside one sentence, at
+    the clause that says it the second time; the kept text ends with 。. Text without a loop is returned as is."""
+    loop = _loop(text)
+    if loop is None:
+        return text
+    _, starts, masked = loop
+    _, second, third = starts[-3:]
+    sentence = max((masked.rfind(mark, 0, third) for mark in SENTENCE_ENDS), default=-1) + 1
+    kept = text[:sentence if sentence > second else second].rstrip().rstrip("，、；：,;:")
+    return kept if not kept or kept[-1] in "。！？" else kept + "。"
 
 
 def repeats_itself(text: str) -> str | None:
     """A note when one clause of the text comes back REPEATED_CLAUSE times or more (a loop), else None."""
-    counts: dict[str, int] = {}
-    # slots repeat by design (责任人：〔待补：责任人〕 after every measure)
-    for clause in re.split(f"[{CLAUSE_ENDS}]", SLOT.sub("", text)):
-        key = re.sub(r"[^\u4e00-\u9fff]", "", clause)
-        if len(key) >= REPEAT_MIN_CHARS:
-            counts[key] = counts.get(key, 0) + 1
-            if counts[key] >= REPEATED_CLAUSE:
-                return f"“{clause.strip()}”重复了多次，请每句只写一次"
-    return None
+    loop = _loop(text)
+    return None if loop is None else f"“{loop[0]}”重复了多次，请每句只写一次"

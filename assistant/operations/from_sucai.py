@@ -167,8 +167,8 @@ class SucaiDrafter:
                   "facts": "；".join(matched) or NO_FACTS, "headline": headline}
         sources = [joined, *[m for e in group for m in e.merged], *matched, area_title]
         outcome = self.step.run("draft_area", "item_from_sucai", values, sources=sources, fallback=fallback,
-                                validate=uses_entries(validate_item(ordinal), group), repair=repair_item(ordinal, headline, [e.text for e in group]),
-                                on_token=on_token)
+                                validate=uses_entries(validate_item(ordinal), group),
+                                repair=repair_item(ordinal, headline, [e.text for e in group]), on_token=on_token)
         result.steps.append(outcome.log)
         where = f"第{int_to_cn(area_index)}个方面第{ordinal}条"
         if outcome.replaced:
